@@ -1,0 +1,27 @@
+import pytest
+from django.db import IntegrityError
+
+from codevance_api.accounts.models import User
+
+pytestmark = pytest.mark.django_db
+
+
+def test_email_is_stored_lower_case():
+    assert User.objects.create_user(email="Ana@Example.COM", password="x").email == "ana@example.com"
+
+
+def test_email_is_unique_whatever_its_case():
+    User.objects.create_user(email="ana@example.com", password="x")
+    with pytest.raises(Exception) as error:
+        User.objects.create_user(email="ANA@example.com", password="x")
+    assert isinstance(error.value, (IntegrityError,)) or "already exists" in str(error.value)
+
+
+def test_superuser_is_staff_operator_and_superuser():
+    user = User.objects.create_superuser(email="root@example.com", password="x")
+    assert user.is_staff and user.is_superuser and user.is_operator
+
+
+def test_new_users_are_neither_operators_nor_staff():
+    user = User.objects.create_user(email="a@example.com", password="x")
+    assert not (user.is_operator or user.is_staff or user.is_superuser)

@@ -1,0 +1,77 @@
+import os
+
+import pytest
+from rest_framework.test import APIClient
+from rest_framework_simplejwt.tokens import RefreshToken
+
+from codevance_api.accounts.tests.factories import UserFactory
+from codevance_api.payments.tests.factories import SupplierFactory
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def service_missing(reason: str):
+    """A test that needs an external service skips when it is absent, except in CI where it fails."""
+    if IN_CI:
+        pytest.fail(f"{reason} (CI=true: the service must be up)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def api_client():
+    return APIClient()
+
+
+def authenticated_client(user) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {RefreshToken.for_user(user).access_token}")
+    return client
+
+
+@pytest.fixture
+def operator(db):
+    return UserFactory(is_operator=True)
+
+
+@pytest.fixture
+def supplier(db):
+    return SupplierFactory()
+
+
+@pytest.fixture
+def other_supplier(db):
+    return SupplierFactory()
+
+
+@pytest.fixture
+def operator_client(operator):
+    return authenticated_client(operator)
+
+
+@pytest.fixture
+def supplier_client(supplier):
+    return authenticated_client(supplier.user)
+
+
+@pytest.fixture
+def other_supplier_client(other_supplier):
+    return authenticated_client(other_supplier.user)
+
+
+FROZEN_NOW = "2024-09-15 12:00:00-03:00"
+
+
+@pytest.fixture
+def frozen_today():
+    """Freeze the clock at noon of 2024-09-15 in São Paulo (the default TIME_ZONE) and return that date."""
+    import datetime
+
+    import time_machine
+
+    with time_machine.travel(FROZEN_NOW, tick=False):
+        yield datetime.date(2024, 9, 15)

@@ -1,0 +1,90 @@
+"""One JSON error shape for every API error.
+
+    {"code": "validation_error", "message": "...", "errors": {"field": ["..."]}}
+
+`errors` is present for validation errors (400) only; `code` is machine-readable.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import set_rollback
+
+from .errors import ApplicationError
+
+
+def _flatten(detail):
+    if isinstance(detail, dict):
+        return {key: _flatten(value) for key, value in detail.items()}
+    if isinstance(detail, list):
+        return [_flatten(item) for item in detail]
+    return str(detail)
+
+
+def _first_message(errors):
+    for field, messages in errors.items():
+        while isinstance(messages, (list, dict)) and messages:
+            messages = messages[0] if isinstance(messages, list) else next(iter(messages.values()))
+        if messages:
+            return messages if field == "non_field_errors" else f"{field}: {messages}"
+    return "Invalid input."
+
+
+def error_body(*, code, message, errors=None, **extra):
+    body = {"code": code, "message": message}
+    if errors is not None:
+        body["errors"] = errors
+    body.update(extra)
+    return body
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, ApplicationError):
+        set_rollback()
+        errors = {exc.field: [exc.message]} if exc.field else None
+        return Response(
+            error_body(code=exc.code, message=exc.message, errors=errors, **exc.extra), status=exc.status_code
+        )
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    if not isinstance(exc, exceptions.APIException):
+        return None
+
+    headers = {}
+    if getattr(exc, "auth_header", None):
+        headers["WWW-Authenticate"] = exc.auth_header
+    if getattr(exc, "wait", None):
+        headers["Retry-After"] = "%d" % exc.wait
+    set_rollback()
+
+    if isinstance(exc, exceptions.ValidationError):
+        detail = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+        errors = _flatten(detail)
+        body = error_body(code="validation_error", message=_first_message(errors), errors=errors)
+    else:
+        detail = exc.detail
+        if isinstance(detail, dict):
+            # simplejwt answers {"detail", "code", "messages"}: keep its code and message.
+            message = str(detail.get("detail", exc.default_detail))
+            code = str(detail.get("code", exc.default_code))
+        else:
+            message = str(detail)
+            code = getattr(detail, "code", None) or exc.default_code
+        body = error_body(code=code, message=message)
+    return Response(body, status=exc.status_code, headers=headers)
+
+
+def json_error_view(status_code, code, message):
+    from django.http import JsonResponse
+
+    def view(request, exception=None):
+        return JsonResponse(error_body(code=code, message=message), status=status_code)
+
+    return view
+
+
+handler404 = json_error_view(status.HTTP_404_NOT_FOUND, "not_found", "Not found.")
+handler500 = json_error_view(status.HTTP_500_INTERNAL_SERVER_ERROR, "server_error", "Internal server error.")

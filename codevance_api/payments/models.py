@@ -1,0 +1,154 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+
+from .cnpj import validate_cnpj
+
+MIN_PAYMENT_VALUE = Decimal("0.01")
+MAX_PAYMENT_VALUE = Decimal("1000000000.00")
+REASON_MAX_LENGTH = 500
+
+
+class Supplier(models.Model):
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="supplier")
+    corporate_name = models.CharField(max_length=200)
+    reg_number = models.CharField(
+        "CNPJ", max_length=14, unique=True, validators=[validate_cnpj], help_text="14 digits, no punctuation."
+    )
+
+    class Meta:
+        ordering = ["corporate_name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reg_number__regex=r"^[0-9]{14}$"), name="payments_supplier_reg_number_14_digits"
+            ),
+        ]
+
+    def __str__(self):
+        return self.corporate_name
+
+
+class PaymentStatus(models.TextChoices):
+    """The derived state of a payment: every payment is in exactly one of these."""
+
+    AVAILABLE = "A", "Available"
+    PENDING_CONFIRMATION = "PC", "Pending confirmation"
+    ANTICIPATED = "AN", "Anticipated"
+    DENIED = "D", "Denied"
+    UNAVAILABLE = "U", "Unavailable"
+
+
+class Payment(models.Model):
+    supplier = models.ForeignKey(Supplier, on_delete=models.PROTECT, related_name="payments")
+    creation_date = models.DateTimeField(default=timezone.now, editable=False)
+    due_date = models.DateField()
+    value = models.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        validators=[MinValueValidator(MIN_PAYMENT_VALUE), MaxValueValidator(MAX_PAYMENT_VALUE)],
+    )
+
+    class Meta:
+        ordering = ["due_date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(value__gt=0) & Q(value__lte=MAX_PAYMENT_VALUE), name="payments_payment_value_in_range"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Payment #{self.pk} to {self.supplier_id} due {self.due_date} ({self.value})"
+
+
+class AnticipationStatus(models.TextChoices):
+    PENDING_CONFIRMATION = "PC", "Pending confirmation"
+    APPROVED = "A", "Approved"
+    DENIED = "D", "Denied"
+
+
+class Anticipation(models.Model):
+    """A supplier's request to be paid `payment` early, on `new_due_date`, for `new_value`.
+
+    `original_value` is the payment's value when the request was made, kept here so that the
+    database itself can check that the discounted value never exceeds it.
+    """
+
+    payment = models.OneToOneField(Payment, on_delete=models.PROTECT, related_name="anticipation")
+    creation_date = models.DateTimeField(default=timezone.now, editable=False)
+    new_due_date = models.DateField()
+    original_value = models.DecimalField(max_digits=12, decimal_places=2, editable=False)
+    new_value = models.DecimalField(max_digits=12, decimal_places=2)
+    update_date = models.DateTimeField(auto_now=True)
+    status = models.CharField(
+        max_length=2, choices=AnticipationStatus.choices, default=AnticipationStatus.PENDING_CONFIRMATION
+    )
+
+    class Meta:
+        ordering = ["creation_date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=AnticipationStatus.values), name="payments_anticipation_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(new_value__gt=0) & Q(new_value__lte=F("original_value")),
+                name="payments_anticipation_new_value_in_range",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Anticipation #{self.pk} of payment #{self.payment_id} ({self.get_status_display()})"
+
+
+class RequestLogAction(models.TextChoices):
+    REQUESTED = "R", "Requested"
+    APPROVED = "A", "Approved"
+    DENIED = "D", "Denied"
+
+
+class RequestLogQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("Request logs are append-only.")
+
+    def delete(self):
+        raise TypeError("Request logs are append-only.")
+
+
+class RequestLog(models.Model):
+    """Append-only audit trail: one row per request and per decision of an anticipation."""
+
+    anticipation = models.ForeignKey(Anticipation, on_delete=models.PROTECT, related_name="logs")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="request_logs")
+    action = models.CharField(max_length=1, choices=RequestLogAction.choices)
+    reason = models.CharField(max_length=REASON_MAX_LENGTH, blank=True, default="")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = RequestLogQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(action__in=RequestLogAction.values), name="payments_log_action_valid"),
+            models.UniqueConstraint(
+                fields=["anticipation"], condition=Q(action="R"), name="payments_log_one_request_per_anticipation"
+            ),
+            models.UniqueConstraint(
+                fields=["anticipation"],
+                condition=Q(action__in=["A", "D"]),
+                name="payments_log_one_decision_per_anticipation",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_action_display()} anticipation #{self.anticipation_id} by {self.user_id}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TypeError("Request logs are append-only: an existing row cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Request logs are append-only: a row cannot be deleted.")

@@ -1,0 +1,24 @@
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+
+from .selectors import supplier_of, user_is_operator
+
+
+class IsOperatorOrSupplier(BasePermission):
+    """The API serves operators and suppliers; any other authenticated user is refused (403)."""
+
+    message = "Only operators and suppliers may use this API."
+
+    def has_permission(self, request, view):
+        user = request.user
+        if not (user and user.is_authenticated):
+            return False
+        return user_is_operator(user) or supplier_of(user) is not None
+
+
+class IsOperatorToDecide(BasePermission):
+    """Anyone allowed in may read; only operators may change (decide) an object."""
+
+    message = "Only operators can approve or deny anticipations."
+
+    def has_permission(self, request, view):
+        return request.method in SAFE_METHODS or user_is_operator(request.user)

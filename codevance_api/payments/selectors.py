@@ -1,0 +1,140 @@
+"""Reads: who may see what, and the derived payment status, computed in SQL."""
+
+from datetime import date
+
+from django.db.models import Case, CharField, Q, QuerySet, Value, When
+
+from codevance_api.core.dates import today
+from codevance_api.core.errors import ValidationFailed
+
+from .models import Anticipation, AnticipationStatus, Payment, PaymentStatus, RequestLog, Supplier
+
+
+def user_is_operator(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active and user.is_operator)
+
+
+def supplier_of(user) -> Supplier | None:
+    if not (user and user.is_authenticated):
+        return None
+    try:
+        return user.supplier
+    except Supplier.DoesNotExist:
+        return None
+
+
+def _payment_status_conditions(on: date) -> dict[str, Q]:
+    """One condition per derived status; together they partition every payment."""
+    not_due = Q(due_date__gt=on)
+    no_anticipation = Q(anticipation__isnull=True)
+    pending = Q(anticipation__status=AnticipationStatus.PENDING_CONFIRMATION)
+    return {
+        PaymentStatus.ANTICIPATED: Q(anticipation__status=AnticipationStatus.APPROVED),
+        PaymentStatus.DENIED: Q(anticipation__status=AnticipationStatus.DENIED),
+        PaymentStatus.PENDING_CONFIRMATION: pending & not_due,
+        PaymentStatus.AVAILABLE: no_anticipation & not_due,
+        PaymentStatus.UNAVAILABLE: (no_anticipation | pending) & ~not_due,
+    }
+
+
+def payment_status_expression(on: date) -> Case:
+    whens = [When(condition, then=Value(status.value)) for status, condition in _payment_status_conditions(on).items()]
+    return Case(*whens, output_field=CharField(max_length=2))
+
+
+def parse_payment_status(raw: str) -> PaymentStatus:
+    """A status given by a client, compared case-insensitively; unknown ones are a 400 naming the valid ones."""
+    candidate = raw.strip().upper()
+    if candidate not in PaymentStatus.values:
+        valid = ", ".join(PaymentStatus.values)
+        raise ValidationFailed(
+            f"Unknown payment status {raw!r}: use one of {valid}.", field="status", code="invalid_status"
+        )
+    return PaymentStatus(candidate)
+
+
+def payments_visible_to(user) -> QuerySet[Payment]:
+    """Operators see every payment; a supplier sees its own; anyone else sees none."""
+    payments = Payment.objects.all()
+    if user_is_operator(user):
+        return payments
+    supplier = supplier_of(user)
+    if supplier is None:
+        return payments.none()
+    return payments.filter(supplier=supplier)
+
+
+def payment_list(*, user, status: str | None = None, on: date | None = None) -> QuerySet[Payment]:
+    on = on or today()
+    payments = payments_visible_to(user).annotate(status=payment_status_expression(on))
+    if status:
+        payments = payments.filter(_payment_status_conditions(on)[parse_payment_status(status)])
+    return payments.order_by("due_date", "id")
+
+
+def payment_status(payment: Payment, *, on: date | None = None) -> PaymentStatus:
+    """The derived status of one payment already in memory (same rules as the SQL expression)."""
+    on = on or today()
+    try:
+        anticipation = payment.anticipation
+    except Anticipation.DoesNotExist:
+        anticipation = None
+    if anticipation is not None and anticipation.status == AnticipationStatus.APPROVED:
+        return PaymentStatus.ANTICIPATED
+    if anticipation is not None and anticipation.status == AnticipationStatus.DENIED:
+        return PaymentStatus.DENIED
+    if payment.due_date <= on:
+        return PaymentStatus.UNAVAILABLE
+    if anticipation is None:
+        return PaymentStatus.AVAILABLE
+    return PaymentStatus.PENDING_CONFIRMATION
+
+
+def suppliers_visible_to(user) -> QuerySet[Supplier]:
+    if user_is_operator(user):
+        return Supplier.objects.all()
+    supplier = supplier_of(user)
+    if supplier is None:
+        return Supplier.objects.none()
+    return Supplier.objects.filter(pk=supplier.pk)
+
+
+def anticipations_visible_to(user) -> QuerySet[Anticipation]:
+    anticipations = Anticipation.objects.all()
+    if user_is_operator(user):
+        return anticipations
+    supplier = supplier_of(user)
+    if supplier is None:
+        return anticipations.none()
+    return anticipations.filter(payment__supplier=supplier)
+
+
+def parse_anticipation_status(raw: str) -> AnticipationStatus:
+    candidate = raw.strip().upper()
+    if candidate not in AnticipationStatus.values:
+        valid = ", ".join(AnticipationStatus.values)
+        raise ValidationFailed(
+            f"Unknown anticipation status {raw!r}: use one of {valid}.", field="status", code="invalid_status"
+        )
+    return AnticipationStatus(candidate)
+
+
+def anticipation_list(*, user, status: str | None = None) -> QuerySet[Anticipation]:
+    anticipations = anticipations_visible_to(user)
+    if status:
+        anticipations = anticipations.filter(status=parse_anticipation_status(status))
+    return anticipations.order_by("-creation_date", "-id")
+
+
+def request_logs_visible_to(user) -> QuerySet[RequestLog]:
+    logs = RequestLog.objects.all()
+    if user_is_operator(user):
+        return logs
+    supplier = supplier_of(user)
+    if supplier is None:
+        return logs.none()
+    return logs.filter(anticipation__payment__supplier=supplier)
+
+
+def request_log_list(*, user) -> QuerySet[RequestLog]:
+    return request_logs_visible_to(user).order_by("-created_at", "-id")

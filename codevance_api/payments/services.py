@@ -1,0 +1,231 @@
+"""Writes: one function per use case. Each runs in one transaction, takes the row locks its
+checks depend on, writes its audit row, and lets its emails leave only after commit."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from codevance_api.accounts.services import user_create
+from codevance_api.core.dates import today
+from codevance_api.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+
+from . import pricing
+from .cnpj import normalize_cnpj
+from .models import (
+    MAX_PAYMENT_VALUE,
+    MIN_PAYMENT_VALUE,
+    REASON_MAX_LENGTH,
+    Anticipation,
+    AnticipationStatus,
+    Payment,
+    RequestLog,
+    RequestLogAction,
+    Supplier,
+)
+from .selectors import anticipations_visible_to, payments_visible_to, supplier_of, user_is_operator
+from .tasks import send_request_log_email
+
+# A due date further ahead than this is a typing mistake, not a real invoice.
+MAX_DUE_DATE_HORIZON = timedelta(days=3650)
+
+
+def _does_not_exist(field: str, pk) -> ValidationFailed:
+    # The same answer whether the object does not exist or belongs to another supplier,
+    # so that a supplier cannot probe other companies' ids.
+    return ValidationFailed(f'Invalid pk "{pk}" - object does not exist.', field=field, code="does_not_exist")
+
+
+def _require_operator_or_supplier(actor) -> None:
+    if not (user_is_operator(actor) or supplier_of(actor) is not None):
+        raise Forbidden("Only operators and suppliers may use the payments API.")
+
+
+def _email_after_commit(log: RequestLog) -> None:
+    transaction.on_commit(lambda: send_request_log_email.delay(log.pk))
+
+
+def supplier_create(
+    *, email: str, password: str, corporate_name: str, reg_number: str, first_name: str = ""
+) -> Supplier:
+    """Create a supplier company and the user that logs in for it."""
+    corporate_name = (corporate_name or "").strip()
+    if not corporate_name:
+        raise ValidationError({"corporate_name": ["A corporate name is required."]})
+    try:
+        digits = normalize_cnpj(reg_number)
+    except ValidationError as error:
+        raise ValidationError({"reg_number": error.messages})
+    if Supplier.objects.filter(reg_number=digits).exists():
+        raise ValidationError({"reg_number": ["A supplier with this CNPJ already exists."]})
+    with transaction.atomic():
+        user = user_create(email=email, password=password, first_name=first_name)
+        supplier = Supplier(user=user, corporate_name=corporate_name, reg_number=digits)
+        supplier.full_clean()
+        supplier.save()
+    return supplier
+
+
+def _validate_payment_value(value: Decimal) -> None:
+    if not isinstance(value, Decimal) or not value.is_finite():
+        raise ValidationFailed("A value must be a decimal number.", field="value", code="invalid")
+    if value.as_tuple().exponent < -2:
+        raise ValidationFailed("A value has at most 2 decimal places.", field="value", code="max_decimal_places")
+    if not MIN_PAYMENT_VALUE <= value <= MAX_PAYMENT_VALUE:
+        raise ValidationFailed(
+            f"A value must be from {MIN_PAYMENT_VALUE} to {MAX_PAYMENT_VALUE}.", field="value", code="out_of_range"
+        )
+
+
+def payment_create(*, actor, due_date: date, value: Decimal, supplier_id: int | None = None) -> Payment:
+    """Register a payment. Suppliers register for themselves only; operators for any supplier."""
+    _require_operator_or_supplier(actor)
+    if user_is_operator(actor):
+        own = supplier_of(actor)
+        if supplier_id is None and own is None:
+            raise ValidationFailed("Operators must say which supplier is paid.", field="supplier", code="required")
+        supplier = own if supplier_id is None else Supplier.objects.filter(pk=supplier_id).first()
+    else:
+        own = supplier_of(actor)
+        supplier = own if supplier_id is None or supplier_id == own.pk else None
+    if supplier is None:
+        raise _does_not_exist("supplier", supplier_id)
+
+    _validate_payment_value(value)
+    on = today()
+    if due_date < on:
+        raise ValidationFailed(f"The due date cannot be in the past (today is {on}).", field="due_date", code="past")
+    if due_date > on + MAX_DUE_DATE_HORIZON:
+        raise ValidationFailed(
+            f"The due date cannot be more than {MAX_DUE_DATE_HORIZON.days} days ahead.",
+            field="due_date",
+            code="too_far",
+        )
+    return Payment.objects.create(supplier=supplier, due_date=due_date, value=value)
+
+
+def anticipation_quote(*, payment: Payment, new_due_date: date, on: date | None = None) -> pricing.Quote:
+    """Check that `payment` may be anticipated to `new_due_date` and price it.
+
+    The payment must be available (not anticipated, due date not reached); the new date must be
+    today or later, strictly before the due date, and leave a new value of at least one cent.
+    """
+    on = on or today()
+    if Anticipation.objects.filter(payment_id=payment.pk).exists():
+        raise Conflict(
+            f"Payment {payment.pk} already has an anticipation: only available payments can be anticipated.",
+            code="payment_already_anticipated",
+        )
+    if payment.due_date <= on:
+        raise Conflict(
+            f"Payment {payment.pk} is due on {payment.due_date}, which is not after today ({on}): "
+            "it can no longer be anticipated.",
+            code="payment_due_date_reached",
+        )
+    if new_due_date < on:
+        raise ValidationFailed(
+            f"The new due date must be today ({on}) or later.", field="new_due_date", code="new_due_date_in_past"
+        )
+    if new_due_date >= payment.due_date:
+        raise ValidationFailed(
+            f"The new due date must be before the payment's due date ({payment.due_date}).",
+            field="new_due_date",
+            code="new_due_date_not_before_due_date",
+        )
+    rate = settings.ANTICIPATION_MONTHLY_RATE
+    quote = pricing.quote(value=payment.value, due_date=payment.due_date, new_due_date=new_due_date, monthly_rate=rate)
+    if quote.new_value < pricing.CENT:
+        earliest = payment.due_date - timedelta(
+            days=pricing.max_days_in_advance(value=payment.value, monthly_rate=rate)
+        )
+        raise ValidationFailed(
+            f"The new due date is so far ahead that the discount would take the whole value; "
+            f"the earliest possible new due date is {earliest}.",
+            field="new_due_date",
+            code="discount_exceeds_value",
+        )
+    return quote
+
+
+def anticipation_request(*, actor, payment_id: int, new_due_date: date) -> Anticipation:
+    """A supplier (or an operator for it) asks for `payment` to be paid on `new_due_date`."""
+    _require_operator_or_supplier(actor)
+    with transaction.atomic():
+        # Lock the payment so that concurrent requests for it are checked one after the other.
+        payment = payments_visible_to(actor).select_for_update(of=("self",)).filter(pk=payment_id).first()
+        if payment is None:
+            raise _does_not_exist("payment", payment_id)
+        quote = anticipation_quote(payment=payment, new_due_date=new_due_date)
+        try:
+            with transaction.atomic():
+                anticipation = Anticipation.objects.create(
+                    payment=payment,
+                    new_due_date=new_due_date,
+                    original_value=payment.value,
+                    new_value=quote.new_value,
+                    status=AnticipationStatus.PENDING_CONFIRMATION,
+                )
+        except IntegrityError:
+            # The unique constraint is the last word when the lock could not be taken (SQLite).
+            raise Conflict(
+                f"Payment {payment.pk} already has an anticipation: only available payments can be anticipated.",
+                code="payment_already_anticipated",
+            )
+        log = RequestLog.objects.create(anticipation=anticipation, user=actor, action=RequestLogAction.REQUESTED)
+        _email_after_commit(log)
+    return anticipation
+
+
+DECISIONS = {
+    AnticipationStatus.APPROVED: RequestLogAction.APPROVED,
+    AnticipationStatus.DENIED: RequestLogAction.DENIED,
+}
+
+
+def anticipation_decide(*, actor, anticipation_id: int, status: str, reason: str = "") -> Anticipation:
+    """An operator approves (A) or denies (D) a pending anticipation, once."""
+    if not user_is_operator(actor):
+        raise Forbidden("Only operators can approve or deny anticipations.")
+    if status not in DECISIONS:
+        raise ValidationFailed("A decision is A (approve) or D (deny).", field="status", code="invalid_decision")
+    reason = (reason or "").strip()
+    if len(reason) > REASON_MAX_LENGTH:
+        raise ValidationFailed(
+            f"A reason has at most {REASON_MAX_LENGTH} characters.", field="reason", code="max_length"
+        )
+    with transaction.atomic():
+        # Lock the anticipation: of N concurrent decisions exactly one sees it pending.
+        anticipation = (
+            anticipations_visible_to(actor)
+            .select_for_update(of=("self",))
+            .select_related("payment")
+            .filter(pk=anticipation_id)
+            .first()
+        )
+        if anticipation is None:
+            raise NotFound(f"No anticipation {anticipation_id} is visible to you.")
+        if anticipation.status != AnticipationStatus.PENDING_CONFIRMATION:
+            raise Conflict(
+                f"Anticipation {anticipation.pk} was already decided ({anticipation.get_status_display().lower()}).",
+                code="anticipation_already_decided",
+            )
+        on = today()
+        if status == AnticipationStatus.APPROVED:
+            if anticipation.payment.due_date <= on:
+                raise Conflict(
+                    f"Payment {anticipation.payment_id} is due on {anticipation.payment.due_date}: "
+                    "it can no longer be anticipated, so the request cannot be approved.",
+                    code="payment_not_operable",
+                )
+            if anticipation.new_due_date < on:
+                raise Conflict(
+                    f"The requested date {anticipation.new_due_date} has passed: the request cannot be approved.",
+                    code="new_due_date_passed",
+                )
+        anticipation.status = status
+        anticipation.save(update_fields=["status", "update_date"])
+        log = RequestLog.objects.create(anticipation=anticipation, user=actor, action=DECISIONS[status], reason=reason)
+        _email_after_commit(log)
+    return anticipation

@@ -1,0 +1,35 @@
+import pytest
+
+from codevance_api.payments.models import AnticipationStatus
+from codevance_api.payments.tests.factories import AnticipationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_logs_are_listed_newest_first_with_their_fields(frozen_today, operator_client):
+    anticipation = AnticipationFactory(status=AnticipationStatus.APPROVED)
+    body = operator_client.get("/api/logs/").json()
+    assert body["count"] == 2
+    assert [log["action"] for log in body["results"]] == ["A", "R"]
+    assert set(body["results"][0]) == {"id", "anticipation", "created_at", "user", "action", "reason"}
+    assert body["results"][0]["anticipation"] == anticipation.pk
+
+
+def test_supplier_reads_only_the_logs_of_its_own_payments(frozen_today, supplier_client, supplier, other_supplier):
+    own = AnticipationFactory(payment__supplier=supplier)
+    AnticipationFactory(payment__supplier=other_supplier)
+    body = supplier_client.get("/api/logs/").json()
+    assert [log["anticipation"] for log in body["results"]] == [own.pk]
+
+
+def test_created_at_is_timezone_aware(frozen_today, operator_client):
+    AnticipationFactory()
+    created_at = operator_client.get("/api/logs/").json()["results"][0]["created_at"]
+    assert created_at.endswith("-03:00") or created_at.endswith("Z") or "+" in created_at
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_logs_cannot_be_written_through_the_api(frozen_today, operator_client, method):
+    AnticipationFactory()
+    response = getattr(operator_client, method)("/api/logs/", {"action": "A"}, format="json")
+    assert response.status_code == 405

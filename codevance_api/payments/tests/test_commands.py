@@ -1,0 +1,82 @@
+import pytest
+from django.core.management import CommandError, call_command
+
+from codevance_api.accounts.models import User
+from codevance_api.payments.models import PaymentStatus, Supplier
+from codevance_api.payments.selectors import payment_list
+
+pytestmark = pytest.mark.django_db
+
+
+def test_create_operator_makes_an_operator_who_can_log_in():
+    call_command("create_operator", "--email", "Ops@Example.com", "--password", "a-long-enough-secret")
+    user = User.objects.get(email="ops@example.com")
+    assert user.is_operator and user.check_password("a-long-enough-secret")
+
+
+def test_create_operator_refuses_a_duplicate_email_case_insensitively():
+    call_command("create_operator", "--email", "ops@example.com", "--password", "a-long-enough-secret")
+    with pytest.raises(CommandError, match="already exists"):
+        call_command("create_operator", "--email", "OPS@example.com", "--password", "a-long-enough-secret")
+
+
+def test_create_operator_refuses_a_weak_password():
+    with pytest.raises(CommandError):
+        call_command("create_operator", "--email", "ops@example.com", "--password", "123")
+    assert not User.objects.exists()
+
+
+def test_create_supplier_stores_the_cnpj_as_digits():
+    call_command(
+        "create_supplier",
+        "--email",
+        "acme@example.com",
+        "--password",
+        "a-long-enough-secret",
+        "--corporate-name",
+        "Acme Ltda",
+        "--cnpj",
+        "11.222.333/0001-81",
+    )
+    supplier = Supplier.objects.get()
+    assert (supplier.reg_number, supplier.user.email, supplier.user.is_operator) == (
+        "11222333000181",
+        "acme@example.com",
+        False,
+    )
+
+
+def test_create_supplier_refuses_a_bad_cnpj_and_creates_no_user():
+    with pytest.raises(CommandError, match="reg_number"):
+        call_command(
+            "create_supplier",
+            "--email",
+            "acme@example.com",
+            "--password",
+            "a-long-enough-secret",
+            "--corporate-name",
+            "Acme Ltda",
+            "--cnpj",
+            "11.222.333/0001-82",
+        )
+    assert not User.objects.exists()
+
+
+def test_create_supplier_refuses_a_duplicate_cnpj():
+    args = ["--password", "a-long-enough-secret", "--corporate-name", "Acme", "--cnpj", "11222333000181"]
+    call_command("create_supplier", "--email", "a@example.com", *args)
+    with pytest.raises(CommandError, match="CNPJ already exists"):
+        call_command("create_supplier", "--email", "b@example.com", *args)
+    assert User.objects.count() == 1
+
+
+def test_demo_data_has_the_documented_users_and_payments_in_every_state():
+    call_command("load_demo_data")
+    call_command("load_demo_data")  # idempotent
+    operator = User.objects.get(email="operator01@email.com")
+    assert operator.is_operator and operator.check_password("operator01")
+    for email in ("user01@email.com", "user02@email.com"):
+        user = User.objects.get(email=email)
+        assert user.check_password(email.split("@")[0])
+        states = {p.status for p in payment_list(user=user)}
+        assert states == set(PaymentStatus.values)

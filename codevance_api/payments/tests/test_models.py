@@ -1,0 +1,91 @@
+"""What must never be false is enforced by the database, not just by the code."""
+
+from decimal import Decimal
+
+import pytest
+from django.db import IntegrityError, transaction
+
+from codevance_api.payments.models import Anticipation, Payment, RequestLog, Supplier
+from codevance_api.payments.tests.factories import AnticipationFactory, PaymentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _violates(create):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        create()
+
+
+@pytest.mark.parametrize("value", ["0", "-5.00", "1000000000.01"])
+def test_database_refuses_payment_value_out_of_range(supplier, value):
+    _violates(lambda: Payment.objects.create(supplier=supplier, due_date="2030-01-01", value=Decimal(value)))
+
+
+def test_database_refuses_a_second_anticipation_for_one_payment(frozen_today):
+    anticipation = AnticipationFactory()
+    _violates(
+        lambda: Anticipation.objects.create(
+            payment=anticipation.payment,
+            new_due_date=frozen_today,
+            original_value=Decimal("1000.00"),
+            new_value=Decimal("1.00"),
+        )
+    )
+
+
+@pytest.mark.parametrize("new_value", ["0", "-1", "1000.01"])
+def test_database_refuses_new_value_not_in_zero_to_value(frozen_today, new_value):
+    payment = PaymentFactory()
+    _violates(
+        lambda: Anticipation.objects.create(
+            payment=payment, new_due_date=frozen_today, original_value=payment.value, new_value=Decimal(new_value)
+        )
+    )
+
+
+def test_database_refuses_unknown_anticipation_status(frozen_today):
+    payment = PaymentFactory()
+    _violates(
+        lambda: Anticipation.objects.create(
+            payment=payment,
+            new_due_date=frozen_today,
+            original_value=payment.value,
+            new_value=payment.value,
+            status="XX",
+        )
+    )
+
+
+def test_database_refuses_unknown_log_action(frozen_today):
+    anticipation = AnticipationFactory()
+    _violates(
+        lambda: RequestLog.objects.create(
+            anticipation=anticipation, user=anticipation.payment.supplier.user, action="X"
+        )
+    )
+
+
+def test_database_refuses_a_second_decision_log(frozen_today, operator):
+    anticipation = AnticipationFactory(status="A")
+    _violates(lambda: RequestLog.objects.create(anticipation=anticipation, user=operator, action="D"))
+
+
+def test_database_refuses_a_cnpj_that_is_not_14_digits(db):
+    from codevance_api.accounts.tests.factories import UserFactory
+
+    _violates(lambda: Supplier.objects.create(user=UserFactory(), corporate_name="X", reg_number="1122233300018a"))
+
+
+def test_request_logs_are_append_only(frozen_today):
+    log = AnticipationFactory().logs.get()
+    log.action = "A"
+    with pytest.raises(TypeError):
+        log.save()
+    with pytest.raises(TypeError):
+        log.delete()
+    with pytest.raises(TypeError):
+        RequestLog.objects.all().delete()
+    with pytest.raises(TypeError):
+        RequestLog.objects.filter(pk=log.pk).update(action="D")
+    log.refresh_from_db()
+    assert log.action == "R"

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("payments/", views.PaymentListCreateView.as_view(), name="payment-list"),
+    path("payments/<int:pk>/", views.PaymentDetailView.as_view(), name="payment-detail"),
+    path("anticipations/", views.AnticipationListCreateView.as_view(), name="anticipation-list"),
+    path("anticipations/<int:pk>/", views.AnticipationDetailView.as_view(), name="anticipation-detail"),
+    path("logs/", views.RequestLogListView.as_view(), name="requestlog-list"),
+]
