@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "codevance_api.core",
     "codevance_api.accounts",
     "codevance_api.payments",
+    "codevance_api.notifications",
 ]
 
 MIDDLEWARE = [
@@ -162,6 +163,56 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_TIMEZONE = TIME_ZONE
+
+# --- Notifications: the outbox and Celery reliability (issue 3) --------------------------------
+# At-least-once delivery: a task message is acknowledged only after the task ran, and is put
+# back on the queue when the process running it dies; the task itself is idempotent (it locks
+# the notification and skips it once sent), so a redelivery never sends a second email.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SOFT_TIME_LIMIT = config("CELERY_TASK_SOFT_TIME_LIMIT", default=45, cast=int)
+CELERY_TASK_TIME_LIMIT = config("CELERY_TASK_TIME_LIMIT", default=60, cast=int)
+CELERY_TASK_DEFAULT_QUEUE = config("CELERY_TASK_DEFAULT_QUEUE", default="celery")
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Handing a task to the broker must never hold a web request for long: a short connect timeout,
+# at most one quick reconnection, a bounded wait for the publisher confirm, one publish retry.
+# kombu otherwise retries the connection without end (celery/celery#4627, #4296), and the
+# outbox row is what guarantees delivery anyway (the dispatcher re-enqueues it).
+CELERY_BROKER_CONNECTION_TIMEOUT = config("CELERY_BROKER_CONNECTION_TIMEOUT", default=1.0, cast=float)
+CELERY_PUBLISH_TIMEOUT = config("CELERY_PUBLISH_TIMEOUT", default=1.0, cast=float)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # RabbitMQ publisher confirms: a publish returns only once the broker has taken the message.
+    "confirm_publish": True,
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+# Heroku: SIGTERM, then SIGKILL 30 s later. With REMAP_SIGTERM=SIGQUIT in the worker's
+# environment, SIGTERM starts a soft shutdown: running tasks get this long to finish, the rest
+# are cancelled and, being acknowledged late, go back to the queue.
+CELERY_WORKER_SOFT_SHUTDOWN_TIMEOUT = config("CELERY_WORKER_SOFT_SHUTDOWN_TIMEOUT", default=25.0, cast=float)
+CELERY_WORKER_ENABLE_SOFT_SHUTDOWN_ON_IDLE = True
+
+# A notification is tried this many times (SMTP errors) before it is marked failed.
+NOTIFICATIONS_MAX_ATTEMPTS = config("NOTIFICATIONS_MAX_ATTEMPTS", default=5, cast=int)
+# Retry n waits about RETRY_BASE * 2**(n-1) seconds (with jitter), never more than RETRY_MAX.
+NOTIFICATIONS_RETRY_BASE_SECONDS = config("NOTIFICATIONS_RETRY_BASE_SECONDS", default=30.0, cast=float)
+NOTIFICATIONS_RETRY_MAX_SECONDS = config("NOTIFICATIONS_RETRY_MAX_SECONDS", default=900.0, cast=float)
+# The dispatcher re-enqueues notifications still pending this long after they were due.
+NOTIFICATIONS_DISPATCH_AFTER_SECONDS = config("NOTIFICATIONS_DISPATCH_AFTER_SECONDS", default=300.0, cast=float)
+# How often Celery beat runs the dispatcher.
+NOTIFICATIONS_DISPATCH_EVERY_SECONDS = config("NOTIFICATIONS_DISPATCH_EVERY_SECONDS", default=60.0, cast=float)
+CELERY_BEAT_SCHEDULE = {
+    "dispatch-notifications": {
+        "task": "notifications.dispatch",
+        "schedule": NOTIFICATIONS_DISPATCH_EVERY_SECONDS,
+        # A tick nobody ran before the next one is worthless: let it expire instead of piling up.
+        "options": {"expires": NOTIFICATIONS_DISPATCH_EVERY_SECONDS},
+    },
+}
 
 LOGGING = {
     "version": 1,

@@ -1,5 +1,5 @@
 """Writes: one function per use case. Each runs in one transaction, takes the row locks its
-checks depend on, writes its audit row, and lets its emails leave only after commit."""
+checks depend on, writes its audit row and its notification (the outbox, sent after commit)."""
 
 from datetime import date, timedelta
 from decimal import Decimal
@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from codevance_api.accounts.services import user_create
 from codevance_api.core.dates import today
 from codevance_api.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from codevance_api.notifications.services import notification_create
 
 from . import pricing
 from .cnpj import normalize_cnpj
@@ -26,7 +27,6 @@ from .models import (
     Supplier,
 )
 from .selectors import anticipations_visible_to, payments_visible_to, supplier_of, user_is_operator
-from .tasks import send_request_log_email
 
 # A due date further ahead than this is a typing mistake, not a real invoice.
 MAX_DUE_DATE_HORIZON = timedelta(days=3650)
@@ -41,10 +41,6 @@ def _does_not_exist(field: str, pk) -> ValidationFailed:
 def _require_operator_or_supplier(actor) -> None:
     if not (user_is_operator(actor) or supplier_of(actor) is not None):
         raise Forbidden("Only operators and suppliers may use the payments API.")
-
-
-def _email_after_commit(log: RequestLog) -> None:
-    transaction.on_commit(lambda: send_request_log_email.delay(log.pk))
 
 
 def supplier_create(
@@ -174,7 +170,7 @@ def anticipation_request(*, actor, payment_id: int, new_due_date: date) -> Antic
                 code="payment_already_anticipated",
             )
         log = RequestLog.objects.create(anticipation=anticipation, user=actor, action=RequestLogAction.REQUESTED)
-        _email_after_commit(log)
+        notification_create(log=log)
     return anticipation
 
 
@@ -227,5 +223,5 @@ def anticipation_decide(*, actor, anticipation_id: int, status: str, reason: str
         anticipation.status = status
         anticipation.save(update_fields=["status", "update_date"])
         log = RequestLog.objects.create(anticipation=anticipation, user=actor, action=DECISIONS[status], reason=reason)
-        _email_after_commit(log)
+        notification_create(log=log)
     return anticipation

@@ -1,0 +1,50 @@
+from django.contrib import admin, messages
+from django.template.defaultfilters import truncatechars
+
+from .models import Notification, NotificationState
+from .services import notifications_send_again
+
+
+@admin.action(description="Send again (failed notifications)")
+def send_again(modeladmin, request, queryset):
+    selected = list(queryset.values_list("pk", flat=True))
+    count = notifications_send_again(notification_ids=selected)
+    if count:
+        modeladmin.message_user(request, f"{count} failed notification(s) will be sent again.", messages.SUCCESS)
+    if count < len(selected):
+        modeladmin.message_user(
+            request,
+            f"{len(selected) - count} selected notification(s) were not failed and were left alone.",
+            messages.WARNING,
+        )
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ("id", "event", "recipient", "anticipation", "state", "attempts", "error", "created_at", "sent_at")
+    list_filter = ("state", "event", "created_at")
+    search_fields = ("recipient", "anticipation__id", "anticipation__payment__id", "last_error")
+    list_select_related = ("anticipation",)
+    actions = [send_again]
+    readonly_fields = (
+        "request_log",
+        "anticipation",
+        "event",
+        "recipient",
+        "state",
+        "attempts",
+        "last_error",
+        "created_at",
+        "next_attempt_at",
+        "sent_at",
+    )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="Last error", ordering="last_error")
+    def error(self, notification):
+        return truncatechars(notification.last_error, 80) if notification.state != NotificationState.SENT else ""

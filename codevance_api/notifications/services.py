@@ -1,0 +1,221 @@
+"""Writes for notifications (the transactional outbox).
+
+- `notification_create` writes the row inside the transaction of the event it is about and hands
+  it to Celery only after that transaction commits.
+- `notification_enqueue` hands a row to the broker and never blocks or raises for long: when the
+  broker cannot take it, the row simply stays pending.
+- `notification_deliver` is one delivery attempt, run by the Celery task: lock, skip if not
+  pending, send, mark sent; SMTP errors schedule a retry or, at the last attempt, mark it failed.
+- `notifications_dispatch` re-enqueues pending rows whose attempt is overdue (broker down when
+  they were written, message lost), so nothing stays pending for good.
+- `notifications_send_again` is the operator's way back for failed ones.
+"""
+
+import logging
+import random
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import partial
+from smtplib import SMTPException
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from codevance_api.payments.models import RequestLog
+
+from .emails import notification_email
+from .models import EVENT_OF_ACTION, Notification, NotificationState
+
+logger = logging.getLogger(__name__)
+
+# Worth another try later: the SMTP server refused or failed, or the network did (refused,
+# reset, timed out: all OSError).
+RETRYABLE_ERRORS = (SMTPException, OSError)
+ERROR_MAX_LENGTH = 2000
+
+
+def notification_create(*, log: RequestLog) -> Notification:
+    """Write the email that the event `log` owes its supplier, in the transaction writing `log`.
+
+    Called from that transaction (a rollback takes the notification with it); the row is handed
+    to Celery only once the transaction has committed.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("A notification is written in the same transaction as the event it is about.")
+    anticipation = log.anticipation
+    notification = Notification.objects.create(
+        request_log=log,
+        anticipation=anticipation,
+        event=EVENT_OF_ACTION[log.action],
+        recipient=anticipation.payment.supplier.user.email,
+    )
+    transaction.on_commit(partial(notification_enqueue, notification_id=notification.pk), robust=True)
+    return notification
+
+
+def notification_enqueue(*, notification_id: int) -> bool:
+    """Hand a notification to the broker. False when the broker could not take it now.
+
+    Never raises and never waits long (the broker timeouts and the bounded publish retries in
+    settings): the outbox row is what guarantees delivery, and it stays pending for the dispatcher.
+    Without a broker (CELERY_TASK_ALWAYS_EAGER) the email is sent right here, in-process.
+    """
+    from .tasks import send_notification  # the task module imports this one
+
+    timeout = settings.CELERY_PUBLISH_TIMEOUT
+    try:
+        send_notification.apply_async(args=[notification_id], timeout=timeout, confirm_timeout=timeout)
+    except Exception:  # noqa: BLE001 - whatever the broker says (refused, timeout, nack), the row waits
+        logger.warning(
+            "notification %s could not be handed to the broker; the dispatcher will enqueue it again",
+            notification_id,
+            exc_info=True,
+        )
+        return False
+    return True
+
+
+def retry_delay(attempt: int, *, rng: random.Random | None = None) -> float:
+    """Seconds to wait after failed attempt number `attempt` (1, 2, ...).
+
+    Exponential (RETRY_BASE * 2**(attempt-1), capped at RETRY_MAX) with "equal jitter": half
+    of it fixed, half random, so retries of many emails after one SMTP outage spread out.
+    """
+    base = settings.NOTIFICATIONS_RETRY_BASE_SECONDS
+    cap = settings.NOTIFICATIONS_RETRY_MAX_SECONDS
+    exponential = min(cap, base * 2 ** max(attempt - 1, 0))
+    return exponential / 2 + (rng or random).uniform(0, exponential / 2)
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What one attempt did: `outcome` is sent, retry, failed or skipped; `retry_in` seconds for a retry."""
+
+    outcome: str
+    retry_in: float | None = None
+
+
+def _locked(notification_id: int) -> Notification | None:
+    return (
+        Notification.objects.select_for_update(of=("self",))
+        .select_related("request_log", "anticipation__payment__supplier")
+        .filter(pk=notification_id)
+        .first()
+    )
+
+
+def _describe(error: Exception) -> str:
+    return f"{type(error).__name__}: {error}"[:ERROR_MAX_LENGTH]
+
+
+def notification_deliver(*, notification_id: int) -> Delivery:
+    """One attempt to email a notification. Safe to run any number of times, concurrently too."""
+    max_attempts = settings.NOTIFICATIONS_MAX_ATTEMPTS
+    # 1. Count the attempt and commit it before trying, so that an attempt whose process dies
+    #    mid-send (killed worker, hard time limit) still counts and a poison message ends up failed.
+    with transaction.atomic():
+        notification = _locked(notification_id)
+        if notification is None or notification.state != NotificationState.PENDING:
+            return Delivery("skipped")
+        if notification.attempts >= max_attempts:
+            notification.state = NotificationState.FAILED
+            notification.last_error = notification.last_error or (
+                f"Gave up after {notification.attempts} attempts that did not finish (worker lost or timed out)."
+            )
+            notification.save(update_fields=["state", "last_error"])
+            logger.error("notification %s failed: %s", notification_id, notification.last_error)
+            return Delivery("failed")
+        notification.attempts += 1
+        notification.save(update_fields=["attempts"])
+
+    # 2. Send while holding the row lock: a concurrent copy of this task (a redelivery, the
+    #    dispatcher's re-enqueue) waits here, then finds the notification sent and skips it.
+    with transaction.atomic():
+        notification = _locked(notification_id)
+        if notification is None or notification.state != NotificationState.PENDING:
+            return Delivery("skipped")
+        email = notification_email(notification)
+        try:
+            email.send()
+        except RETRYABLE_ERRORS as error:
+            notification.last_error = _describe(error)
+            if notification.attempts >= max_attempts:
+                notification.state = NotificationState.FAILED
+                notification.save(update_fields=["state", "last_error"])
+                logger.error(
+                    "notification %s failed after %s attempts: %s",
+                    notification_id,
+                    notification.attempts,
+                    notification.last_error,
+                )
+                return Delivery("failed")
+            delay = retry_delay(notification.attempts)
+            notification.next_attempt_at = timezone.now() + timedelta(seconds=delay)
+            notification.save(update_fields=["last_error", "next_attempt_at"])
+            logger.warning(
+                "notification %s attempt %s failed (%s); retrying in %.1f s",
+                notification_id,
+                notification.attempts,
+                notification.last_error,
+                delay,
+            )
+            return Delivery("retry", retry_in=delay)
+        notification.state = NotificationState.SENT
+        notification.sent_at = timezone.now()
+        notification.save(update_fields=["state", "sent_at"])
+    logger.info("notification %s sent to %s", notification_id, notification.recipient)
+    return Delivery("sent")
+
+
+def notifications_dispatch(*, overdue_after: timedelta | None = None, limit: int = 500) -> int:
+    """Enqueue again the pending notifications whose attempt is overdue by more than `overdue_after`.
+
+    They are the ones whose hand-over to the broker failed (broker down at commit) or whose
+    message was lost. Returns how many were handed to the broker; stops at the first refusal
+    (the broker is down: the next run tries again). Running it twice, or while a worker is
+    delivering the same rows, never sends an email twice: delivery locks the row and skips it
+    once sent.
+    """
+    if overdue_after is None:
+        overdue_after = timedelta(seconds=settings.NOTIFICATIONS_DISPATCH_AFTER_SECONDS)
+    now = timezone.now()
+    overdue = list(
+        Notification.objects.filter(state=NotificationState.PENDING, next_attempt_at__lte=now - overdue_after)
+        .order_by("next_attempt_at", "pk")
+        .values_list("pk", "next_attempt_at")[:limit]
+    )
+    enqueued = 0
+    for pk, due in overdue:
+        # Mark it as just enqueued first, so the next run leaves it alone while the worker has it.
+        Notification.objects.filter(pk=pk, state=NotificationState.PENDING).update(next_attempt_at=now)
+        if not notification_enqueue(notification_id=pk):
+            Notification.objects.filter(pk=pk, state=NotificationState.PENDING, next_attempt_at=now).update(
+                next_attempt_at=due
+            )
+            break
+        enqueued += 1
+    if overdue:
+        logger.info("dispatcher: %s of %s overdue notification(s) enqueued again", enqueued, len(overdue))
+    return enqueued
+
+
+def notifications_send_again(*, notification_ids) -> int:
+    """Give failed notifications a fresh set of attempts and enqueue them. Others are left alone.
+
+    Returns how many were failed and are now pending again.
+    """
+    with transaction.atomic():
+        failed = list(
+            Notification.objects.select_for_update()
+            .filter(pk__in=list(notification_ids), state=NotificationState.FAILED)
+            .order_by("pk")
+        )
+        now = timezone.now()
+        for notification in failed:
+            notification.state = NotificationState.PENDING
+            notification.attempts = 0
+            notification.next_attempt_at = now
+            notification.save(update_fields=["state", "attempts", "next_attempt_at"])
+            transaction.on_commit(partial(notification_enqueue, notification_id=notification.pk), robust=True)
+    return len(failed)
