@@ -55,7 +55,9 @@ def test_a_refused_decision_leaves_no_notification(frozen_today, supplier, opera
     assert Notification.objects.filter(event=NotificationEvent.DENIED).count() == 0
 
 
-def test_the_email_is_handed_over_only_after_commit(frozen_today, supplier, django_capture_on_commit_callbacks, mailoutbox):
+def test_the_email_is_handed_over_only_after_commit(
+    frozen_today, supplier, django_capture_on_commit_callbacks, mailoutbox
+):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         _request(supplier, frozen_today)
     assert mailoutbox == []

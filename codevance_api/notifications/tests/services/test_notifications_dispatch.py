@@ -41,7 +41,8 @@ def test_dispatcher_keeps_notifications_pending_while_the_broker_is_down(frozen_
         raise OperationalError("[Errno 111] Connection refused")
 
     monkeypatch.setattr("codevance_api.notifications.tasks.send_notification.apply_async", broker_down)
-    first, second = _overdue(), _overdue()
+    first = _overdue()
+    _overdue()
     due = first.next_attempt_at
     assert notifications_dispatch(overdue_after=timedelta(minutes=5)) == 0
     assert len(calls) == 1  # stops at the first refusal instead of waiting on the broker for each row
