@@ -305,7 +305,7 @@ class Stack:
             states = set(notifications.values_list("state", flat=True))
             return "pending" not in states and self.worker_idle()
 
-        wait_until(settled, timeout=timeout, what="the notifications to settle", interval=0.2)
+        wait_until(settled, timeout=timeout, what=f"the notifications to settle (logs in {self.log_dir})", interval=0.2)
 
     def close(self):
         for process in reversed(self.processes):

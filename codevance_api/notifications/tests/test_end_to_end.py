@@ -29,7 +29,9 @@ DELIVERY_DEADLINE = 30  # seconds: a deadline for polling, not a speed target
 @pytest.fixture
 def stack(transactional_db, tmp_path):
     if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL shared by several processes: the PostgreSQL pass (DATABASE_URL=postgres://...) runs it")
+        pytest.skip(
+            "needs PostgreSQL shared by several processes: the PostgreSQL pass (DATABASE_URL=postgres://...) runs it"
+        )
     if not rabbitmq_reachable():
         service_missing("RabbitMQ is not reachable (TEST_RABBITMQ_URL, default amqp://guest:guest@127.0.0.1:5672//)")
     stack = Stack(tmp_path)
@@ -62,7 +64,10 @@ def _ask(web, supplier, payment):
 
 def _decide(web, operator, anticipation_id, decision, reason):
     status, body = web.request(
-        "PATCH", f"/api/anticipations/{anticipation_id}/", token=_token(operator), body={"status": decision, "reason": reason}
+        "PATCH",
+        f"/api/anticipations/{anticipation_id}/",
+        token=_token(operator),
+        body={"status": decision, "reason": reason},
     )
     assert status == 200, body
     return body
@@ -70,7 +75,9 @@ def _decide(web, operator, anticipation_id, decision, reason):
 
 def _arrives(stack, address, count=1):
     return wait_until(
-        lambda: len(stack.smtp.to(address)) >= count, timeout=DELIVERY_DEADLINE, what=f"{count} email(s) to {address}"
+        lambda: len(stack.smtp.to(address)) >= count,
+        timeout=DELIVERY_DEADLINE,
+        what=f"{count} email(s) to {address} (process logs in {stack.log_dir})",
     )
 
 
