@@ -20,6 +20,7 @@ import uuid
 from dataclasses import dataclass
 from email import policy
 from pathlib import Path
+from urllib.parse import quote
 
 from aiosmtpd.controller import Controller
 from celery import Celery
@@ -155,8 +156,8 @@ def free_port() -> int:
 def database_url() -> str:
     """The URL of the test database this test process uses, for the processes it starts."""
     db = connection.settings_dict
-    user = db.get("USER") or "postgres"
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    user = quote(db.get("USER") or "postgres", safe="")
+    password = f":{quote(db['PASSWORD'], safe='')}" if db.get("PASSWORD") else ""
     return f"postgres://{user}{password}@{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"
 
 

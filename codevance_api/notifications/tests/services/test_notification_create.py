@@ -94,3 +94,16 @@ def test_a_broker_refusing_the_task_does_not_fail_the_request(
     notification = Notification.objects.get()
     assert notification.state == NotificationState.PENDING  # kept for the dispatcher
     assert mailoutbox == []
+
+
+def test_without_a_broker_the_console_backend_prints_the_email_after_commit(
+    frozen_today, supplier, settings, capsys, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    with django_capture_on_commit_callbacks(execute=True):
+        anticipation = _request(supplier, frozen_today)
+        assert capsys.readouterr().out == ""  # nothing before the commit
+    printed = capsys.readouterr().out
+    assert f"Subject: Anticipation requested for payment #{anticipation.payment_id}" in printed
+    assert f"To: {supplier.user.email}" in printed
+    assert Notification.objects.get().state == NotificationState.SENT
