@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "codevance_api.core",
     "codevance_api.accounts",
     "codevance_api.payments",
+    "codevance_api.web",
 ]
 
 MIDDLEWARE = [
@@ -110,6 +111,12 @@ def _monthly_rate(raw):
 
 # Discount per month of anticipation, applied pro rata per day (a month counts as 30 days).
 ANTICIPATION_MONTHLY_RATE = _monthly_rate(config("ANTICIPATION_MONTHLY_RATE", default="0.03"))
+
+# --- Web area (codevance_api/web) ----------------------------------------------------------
+
+LOGIN_URL = "web:login"
+LOGIN_REDIRECT_URL = "web:home"
+LOGOUT_REDIRECT_URL = "web:login"
 
 # --- REST API -------------------------------------------------------------------------------
 
