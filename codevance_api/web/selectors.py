@@ -42,14 +42,21 @@ class StateSummary:
 class SupplierOverview:
     on: date
     states: list[StateSummary]
-    # What the supplier would be paid today if it anticipated every available payment to today.
+    # What the supplier would be paid today if it anticipated to today every available payment
+    # that can be (one due so far ahead that the discount would take its whole value cannot).
     receivable_today: Decimal
     receivable_today_count: int
-    available_total: Decimal
+    # The same payments' values at their due dates.
+    receivable_today_face_value: Decimal
+    available_count: int
 
     @property
     def discount_today(self) -> Decimal:
-        return self.available_total - self.receivable_today
+        return self.receivable_today_face_value - self.receivable_today
+
+    @property
+    def not_anticipatable_today(self) -> int:
+        return self.available_count - self.receivable_today_count
 
 
 def supplier_payments(*, user, supplier: Supplier, status: str | None = None, on: date | None = None):
@@ -94,23 +101,24 @@ def supplier_state_counts(*, user, supplier: Supplier, on: date) -> dict[str, St
 def supplier_overview(*, user, supplier: Supplier, on: date | None = None) -> SupplierOverview:
     on = on or today()
     states = supplier_state_counts(user=user, supplier=supplier, on=on)
-    receivable = Decimal("0.00")
+    receivable = face_value = Decimal("0.00")
     counted = 0
     available = supplier_payments(user=user, supplier=supplier, status=PaymentStatus.AVAILABLE, on=on)
     for payment in available:
         try:
             quote = services.anticipation_quote(payment=payment, new_due_date=on, on=on)
         except ApplicationError:
-            # Too far ahead to anticipate to today (the discount would take the whole value).
             continue
         receivable += quote.new_value
+        face_value += payment.value
         counted += 1
     return SupplierOverview(
         on=on,
         states=list(states.values()),
         receivable_today=receivable,
         receivable_today_count=counted,
-        available_total=states[PaymentStatus.AVAILABLE.value].total,
+        receivable_today_face_value=face_value,
+        available_count=states[PaymentStatus.AVAILABLE.value].count,
     )
 
 
