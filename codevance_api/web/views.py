@@ -26,6 +26,13 @@ from .templatetags.web import money
 PAGE_SIZE = 10
 QUEUE_PAGE_SIZE = 20
 
+TAB_LABELS = {
+    PaymentStatus.AVAILABLE: "Available",
+    PaymentStatus.PENDING_CONFIRMATION: "Pending",
+    PaymentStatus.ANTICIPATED: "Anticipated",
+    PaymentStatus.DENIED: "Denied",
+    PaymentStatus.UNAVAILABLE: "Unavailable",
+}
 ERROR_TITLES = {400: "Invalid request", 403: "Not allowed", 404: "Not found", 409: "Not possible now"}
 
 
@@ -147,7 +154,7 @@ class PaymentListView(SupplierView):
         page = paginate(request, payments)
         counts = web_selectors.supplier_state_counts(user=request.user, supplier=self.supplier, on=today())
         tabs = [{"status": "", "label": "All", "count": sum(summary.count for summary in counts.values())}]
-        tabs += [{"status": s.value, "label": s.label, "count": counts[s.value].count} for s in PaymentStatus]
+        tabs += [{"status": s.value, "label": TAB_LABELS[s], "count": counts[s.value].count} for s in PaymentStatus]
         context = {
             "supplier": self.supplier,
             "page": page,

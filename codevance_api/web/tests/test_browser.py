@@ -20,7 +20,7 @@ from codevance_api.web.templatetags.web import money
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
 SCREENSHOTS = Path(settings.BASE_DIR) / "test-artifacts" / "screenshots"
-WINDOW = (1000, 720)
+WINDOW = (1000, 800)
 WAIT_SECONDS = 10
 
 SUPPLIER = ("user01@email.com", "user01")
@@ -200,6 +200,13 @@ def test_supplier_anticipates_after_the_quote_and_operator_approves(live_server,
     assert browser.text("[data-testid=payment-status]") == "Anticipated"
     assert browser.text("[data-testid=anticipation-status]") == "Approved"
     browser.screenshot("09-approved")
+
+    # On a phone-sized window the pages reflow instead of scrolling sideways.
+    browser.driver.set_window_size(400, 800)
+    for name, path in [("11-overview-phone", "/supplier/"), ("12-payments-phone", "/supplier/payments/")]:
+        browser.driver.get(f"{live_server.url}{path}")
+        assert browser.driver.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")
+        browser.screenshot(name)
     anticipation.refresh_from_db()
     assert anticipation.status == AnticipationStatus.APPROVED
     assert [m.subject for m in mail.outbox] == [
