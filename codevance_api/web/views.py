@@ -21,18 +21,11 @@ from codevance_api.payments.models import AnticipationStatus, PaymentStatus
 
 from . import selectors as web_selectors
 from .forms import AnticipationDateForm, DecisionForm
-from .templatetags.web import money
+from .templatetags.web import money, short_status_label
 
 PAGE_SIZE = 10
 QUEUE_PAGE_SIZE = 20
 
-TAB_LABELS = {
-    PaymentStatus.AVAILABLE: "Available",
-    PaymentStatus.PENDING_CONFIRMATION: "Pending",
-    PaymentStatus.ANTICIPATED: "Anticipated",
-    PaymentStatus.DENIED: "Denied",
-    PaymentStatus.UNAVAILABLE: "Unavailable",
-}
 ERROR_TITLES = {400: "Invalid request", 403: "Not allowed", 404: "Not found", 409: "Not possible now"}
 
 
@@ -154,7 +147,10 @@ class PaymentListView(SupplierView):
         page = paginate(request, payments)
         counts = web_selectors.supplier_state_counts(user=request.user, supplier=self.supplier, on=today())
         tabs = [{"status": "", "label": "All", "count": sum(summary.count for summary in counts.values())}]
-        tabs += [{"status": s.value, "label": TAB_LABELS[s], "count": counts[s.value].count} for s in PaymentStatus]
+        tabs += [
+            {"status": state.value, "label": short_status_label(state), "count": counts[state.value].count}
+            for state in PaymentStatus
+        ]
         context = {
             "supplier": self.supplier,
             "page": page,
@@ -260,7 +256,8 @@ class QuoteJsonView(SupplierView):
             quote = services.anticipation_quote(payment=payment, new_due_date=new_due_date)
         except ApplicationError as error:
             errors = {error.field: [error.message]} if error.field else None
-            return JsonResponse(error_body(code=error.code, message=error.message, errors=errors), status=error.status_code)
+            body = error_body(code=error.code, message=error.message, errors=errors)
+            return JsonResponse(body, status=error.status_code)
         return JsonResponse(
             {
                 "payment": payment.pk,

@@ -1,4 +1,3 @@
-from datetime import date
 from decimal import Decimal
 
 from django import template
@@ -37,9 +36,14 @@ def payment_status_label(code: str) -> str:
         return code
 
 
+SHORT_STATUS_LABELS = {PaymentStatus.PENDING_CONFIRMATION: "Pending"}
+
+
 @register.filter
-def days_until(day: date, on: date) -> int:
-    return (day - on).days
+def short_status_label(status) -> str:
+    """A payment state's name where space is short (tabs, cards): "Pending" for pending confirmation."""
+    status = PaymentStatus(status)
+    return SHORT_STATUS_LABELS.get(status, status.label)
 
 
 @register.simple_tag

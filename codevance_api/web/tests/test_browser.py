@@ -106,13 +106,20 @@ class Browser:
         return WebDriverWait(self.driver, WAIT_SECONDS).until(lambda driver: condition(), message)
 
     def click(self, css):
-        """Click something that loads a new page, and wait until the new page is there."""
-        from selenium.webdriver.support import expected_conditions
+        """Click something that loads a new page, and wait until the new page has loaded.
 
-        old_page = self.find("html")
+        The old page is marked; a new document has a fresh `window`, without the mark."""
+        self.driver.execute_script("window.__oldPage = true;")
         self.find(css).click()
-        self.wait_for(lambda: expected_conditions.staleness_of(old_page)(self.driver), f"{css} loaded no page")
-        self.wait_for(lambda: self.driver.execute_script("return document.readyState") == "complete", "page load")
+        self.wait_for(self._new_page_loaded, f"clicking {css} loaded no new page")
+
+    def _new_page_loaded(self) -> bool:
+        from selenium.common.exceptions import WebDriverException
+
+        try:
+            return self.driver.execute_script("return !window.__oldPage && document.readyState === 'complete';")
+        except WebDriverException:
+            return False  # the page is being replaced right now
 
     def screenshot(self, name):
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -235,4 +242,3 @@ def test_supplier_requests_an_anticipation_without_javascript(live_server, demo_
 
     assert browser.text("[data-testid=payment-status]") == "Pending confirmation"
     assert Anticipation.objects.get(payment=payment).new_value == expected.new_value
-

@@ -77,7 +77,7 @@ def test_overview_page_shows_the_states_and_receivable(supplier_web, payments_in
     text = _text(response)
     assert response.status_code == 200
     assert "R$ 1,440.00" in text
-    for label in ["Available", "Pending confirmation", "Anticipated", "Denied", "Unavailable"]:
+    for label in ["Available", "Pending", "Anticipated", "Denied", "Unavailable"]:
         assert label in text
     assert "R$ 1,590.00 3 payments" in text
     assert "1 more is due too far ahead" in text
