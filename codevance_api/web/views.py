@@ -3,6 +3,7 @@
 Every rule (who sees what, what may be anticipated, the price, decisions) is in the payments
 services and selectors, exactly the code the API runs."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -226,6 +227,7 @@ class AnticipateView(SupplierView):
             "form": form,
             "quote": quote,
             "quote_url": reverse("web:quote", args=[payment.pk]),
+            "monthly_rate_percent": format((settings.ANTICIPATION_MONTHLY_RATE * 100).normalize(), "f"),
         }
         return render(self.request, "web/anticipate.html", context, status=status)
 

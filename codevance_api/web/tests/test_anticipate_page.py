@@ -36,6 +36,14 @@ def test_anticipate_page_offers_dates_from_today_to_the_day_before_due(supplier_
     assert '<label for="id_new_due_date">New due date</label>' in content
 
 
+def test_anticipate_page_states_the_configured_rate(supplier_web, payment, settings):
+    settings.ANTICIPATION_MONTHLY_RATE = Decimal("0.025")
+
+    response = supplier_web.get(_anticipate_url(payment))
+
+    assert "The discount is 2.5 % a month" in response.content.decode()
+
+
 def test_quote_step_shows_discount_and_new_value_from_the_service(supplier_web, payment):
     response = supplier_web.get(_anticipate_url(payment), {"new_due_date": "2024-09-15"})
 
