@@ -228,3 +228,10 @@ def test_inactive_user_cannot_log_in(db):
 
     assert response.status_code == 200
     assert "_auth_user_id" not in client.session
+
+
+def test_password_reset_is_refused_without_csrf_token(supplier):
+    response = Client(enforce_csrf_checks=True).post(reverse("web:password_reset"), {"email": supplier.user.email})
+
+    assert response.status_code == 403
+    assert mail.outbox == []
