@@ -29,7 +29,7 @@ class AnticipationDateForm(forms.Form):
         attrs = self.fields["new_due_date"].widget.attrs
         attrs["min"] = today().isoformat()
         attrs["max"] = (payment.due_date - timedelta(days=1)).isoformat()
-        attrs["aria-describedby"] = "id_new_due_date_help"
+        attrs["aria-describedby"] = "id_new_due_date_help id_new_due_date_error"
 
 
 class IdListField(forms.Field):
