@@ -296,6 +296,8 @@ class QueueView(OperatorView):
         return self._render(DecisionForm())
 
     def post(self, request):
+        # A bad filter in the address is refused before anything is decided.
+        web_selectors.parse_queue_supplier(user=request.user, raw=request.GET.get("supplier"))
         form = DecisionForm(request.POST)
         if not form.is_valid():
             return self._render(form, status=400)

@@ -216,6 +216,13 @@ def test_decision_keeps_the_supplier_filter(operator_web, pending):
     assert response["Location"] == url
 
 
+def test_decision_with_a_bad_supplier_filter_decides_nothing(operator_web, pending):
+    response = operator_web.post(f"{QUEUE}?supplier=nope", {"single": f"{pending[0].pk}:A"})
+
+    assert response.status_code == 400
+    assert _status(pending[0]) == "PC"
+
+
 def test_decision_without_csrf_token_is_refused(operator, pending):
     client = Client(enforce_csrf_checks=True)
     client.force_login(operator)
