@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "codevance_api.accounts",
     "codevance_api.payments",
     "codevance_api.notifications",
+    "codevance_api.web",
 ]
 
 MIDDLEWARE = [
@@ -111,6 +112,12 @@ def _monthly_rate(raw):
 
 # Discount per month of anticipation, applied pro rata per day (a month counts as 30 days).
 ANTICIPATION_MONTHLY_RATE = _monthly_rate(config("ANTICIPATION_MONTHLY_RATE", default="0.03"))
+
+# --- Web area (codevance_api/web) ----------------------------------------------------------
+
+LOGIN_URL = "web:login"
+LOGIN_REDIRECT_URL = "web:home"
+LOGOUT_REDIRECT_URL = "web:login"
 
 # --- REST API -------------------------------------------------------------------------------
 

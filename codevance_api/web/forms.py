@@ -1,0 +1,81 @@
+"""Input validation for the web pages only; the rules themselves live in the payments services."""
+
+import re
+from datetime import timedelta
+
+from django import forms
+
+from codevance_api.core.dates import today
+from codevance_api.payments.models import REASON_MAX_LENGTH, AnticipationStatus, Payment
+
+DECISION_CHOICES = [
+    (AnticipationStatus.APPROVED.value, "Approve"),
+    (AnticipationStatus.DENIED.value, "Deny"),
+]
+SINGLE_DECISION = re.compile(r"^(?P<id>[0-9]{1,18}):(?P<decision>A|D)$")
+
+
+class AnticipationDateForm(forms.Form):
+    new_due_date = forms.DateField(
+        label="New due date",
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"required": "Pick the date you want to be paid.", "invalid": "Enter a date as YYYY-MM-DD."},
+    )
+
+    def __init__(self, *args, payment: Payment, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The browser's date picker offers only the dates the service accepts; the service still decides.
+        attrs = self.fields["new_due_date"].widget.attrs
+        attrs["min"] = today().isoformat()
+        attrs["max"] = (payment.due_date - timedelta(days=1)).isoformat()
+        attrs["aria-describedby"] = "id_new_due_date_help id_new_due_date_error"
+
+
+class IdListField(forms.Field):
+    """Several values of one name (checkboxes), each a positive whole number."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value):
+        if not value:
+            return []
+        ids = []
+        for item in value:
+            if not str(item).isdigit() or int(item) < 1:
+                raise forms.ValidationError(f"{item!r} is not an anticipation number.", code="invalid")
+            ids.append(int(item))
+        return list(dict.fromkeys(ids))
+
+
+class DecisionForm(forms.Form):
+    """The queue's form: approve or deny the selected anticipations, or one row's button (`single`)."""
+
+    anticipation = IdListField(required=False, label="Selected anticipations")
+    decision = forms.ChoiceField(choices=DECISION_CHOICES, required=False)
+    single = forms.CharField(required=False)
+    reason = forms.CharField(
+        label="Reason (optional, sent to the supplier)",
+        max_length=REASON_MAX_LENGTH,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        single = (data.get("single") or "").strip()
+        if single:
+            match = SINGLE_DECISION.match(single)
+            if not match:
+                raise forms.ValidationError("Unknown decision button.", code="invalid")
+            data["ids"] = [int(match["id"])]
+            data["decision"] = match["decision"]
+            return data
+        if self.errors:
+            return data
+        if not data.get("anticipation"):
+            self.add_error("anticipation", "Select at least one anticipation.")
+        if not data.get("decision"):
+            self.add_error("decision", "Choose approve or deny.")
+        data["ids"] = data.get("anticipation") or []
+        return data

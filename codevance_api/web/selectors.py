@@ -1,0 +1,165 @@
+"""Reads for the web pages: a supplier's own payments, its overview and the operators' queue.
+
+They build on the payments selectors (visibility, derived status) and price with the same
+service as the API, so a page never shows a number the API would not."""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, Q, QuerySet, Sum
+
+from codevance_api.core.dates import today
+from codevance_api.core.errors import ApplicationError, ValidationFailed
+from codevance_api.payments import selectors, services
+from codevance_api.payments.models import (
+    Anticipation,
+    AnticipationStatus,
+    Payment,
+    PaymentStatus,
+    RequestLog,
+    Supplier,
+)
+
+# How the payments list may be ordered: the `sort` parameter and its ORDER BY (id breaks ties).
+PAYMENT_SORTS = {
+    "due_date": ("due_date", "id"),
+    "-due_date": ("-due_date", "-id"),
+    "value": ("value", "id"),
+    "-value": ("-value", "-id"),
+}
+DEFAULT_PAYMENT_SORT = "due_date"
+
+
+@dataclass(frozen=True)
+class StateSummary:
+    status: PaymentStatus
+    count: int
+    total: Decimal
+
+
+@dataclass(frozen=True)
+class SupplierOverview:
+    on: date
+    states: list[StateSummary]
+    # What the supplier would be paid today if it anticipated to today every available payment
+    # that can be (one due so far ahead that the discount would take its whole value cannot).
+    receivable_today: Decimal
+    receivable_today_count: int
+    # The same payments' values at their due dates.
+    receivable_today_face_value: Decimal
+    available_count: int
+
+    @property
+    def discount_today(self) -> Decimal:
+        return self.receivable_today_face_value - self.receivable_today
+
+    @property
+    def not_anticipatable_today(self) -> int:
+        return self.available_count - self.receivable_today_count
+
+
+def supplier_payments(*, user, supplier: Supplier, status: str | None = None, on: date | None = None):
+    """The supplier's own payments with their derived `status`, even when `user` is an operator."""
+    payments = selectors.payment_list(user=user, status=status, on=on).filter(supplier=supplier)
+    return payments.select_related("anticipation")
+
+
+def parse_payment_sort(raw: str | None) -> str:
+    sort = (raw or "").strip() or DEFAULT_PAYMENT_SORT
+    if sort not in PAYMENT_SORTS:
+        raise ValidationFailed(
+            f"Unknown sort {raw!r}: use one of {', '.join(PAYMENT_SORTS)}.", field="sort", code="invalid_sort"
+        )
+    return sort
+
+
+def supplier_payment_list(*, user, supplier: Supplier, status: str | None, sort: str | None) -> QuerySet[Payment]:
+    ordering = PAYMENT_SORTS[parse_payment_sort(sort)]
+    return supplier_payments(user=user, supplier=supplier, status=status or None).order_by(*ordering)
+
+
+def supplier_state_counts(*, user, supplier: Supplier, on: date) -> dict[str, StateSummary]:
+    """Count and total value of the supplier's payments in each state (zero for empty states)."""
+    rows = (
+        supplier_payments(user=user, supplier=supplier, on=on)
+        .order_by()
+        .values("status")
+        .annotate(count=Count("id"), total=Sum("value"))
+    )
+    found = {row["status"]: row for row in rows}
+    return {
+        status.value: StateSummary(
+            status=status,
+            count=found.get(status.value, {}).get("count", 0),
+            total=found.get(status.value, {}).get("total") or Decimal("0.00"),
+        )
+        for status in PaymentStatus
+    }
+
+
+def supplier_overview(*, user, supplier: Supplier, on: date | None = None) -> SupplierOverview:
+    on = on or today()
+    states = supplier_state_counts(user=user, supplier=supplier, on=on)
+    receivable = face_value = Decimal("0.00")
+    counted = 0
+    available = supplier_payments(user=user, supplier=supplier, status=PaymentStatus.AVAILABLE, on=on)
+    for payment in available:
+        try:
+            quote = services.anticipation_quote(payment=payment, new_due_date=on, on=on)
+        except ApplicationError:
+            continue
+        receivable += quote.new_value
+        face_value += payment.value
+        counted += 1
+    return SupplierOverview(
+        on=on,
+        states=list(states.values()),
+        receivable_today=receivable,
+        receivable_today_count=counted,
+        receivable_today_face_value=face_value,
+        available_count=states[PaymentStatus.AVAILABLE.value].count,
+    )
+
+
+def supplier_history(*, user, supplier: Supplier) -> QuerySet[RequestLog]:
+    """The audit log of the supplier's own anticipations, newest first."""
+    return (
+        selectors.request_log_list(user=user)
+        .filter(anticipation__payment__supplier=supplier)
+        .select_related("anticipation__payment", "user")
+    )
+
+
+def payment_history(*, user, payment: Payment) -> QuerySet[RequestLog]:
+    return selectors.request_log_list(user=user).filter(anticipation__payment=payment).select_related("user")
+
+
+def pending_anticipations(*, user, supplier_id: int | None = None) -> QuerySet[Anticipation]:
+    """The operators' queue: anticipations waiting for a decision, oldest request first."""
+    anticipations = selectors.anticipation_list(user=user, status=AnticipationStatus.PENDING_CONFIRMATION)
+    if supplier_id is not None:
+        anticipations = anticipations.filter(payment__supplier_id=supplier_id)
+    return anticipations.select_related("payment__supplier").order_by("creation_date", "id")
+
+
+def queue_suppliers(*, user) -> QuerySet[Supplier]:
+    """The suppliers the queue can be filtered by, each with its number of pending requests."""
+    pending = Q(payments__anticipation__status=AnticipationStatus.PENDING_CONFIRMATION)
+    return (
+        selectors.suppliers_visible_to(user)
+        .annotate(pending=Count("payments__anticipation", filter=pending))
+        .order_by("corporate_name", "id")
+    )
+
+
+def parse_queue_supplier(*, user, raw: str | None) -> Supplier | None:
+    """The `supplier` filter of the queue: empty for all, else the id of a supplier the user may see."""
+    if raw is None or raw.strip() == "":
+        return None
+    supplier = None
+    if raw.strip().isdigit():
+        supplier = selectors.suppliers_visible_to(user).filter(pk=int(raw)).first()
+    if supplier is None:
+        raise ValidationFailed(f"Unknown supplier {raw!r}.", field="supplier", code="does_not_exist")
+    return supplier

@@ -1,0 +1,24 @@
+from django.urls import path
+
+from . import views
+
+app_name = "web"
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
+    path("password-reset/sent/", views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "password-reset/<uidb64>/<token>/", views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"
+    ),
+    path("password-reset/done/", views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("supplier/", views.OverviewView.as_view(), name="overview"),
+    path("supplier/payments/", views.PaymentListView.as_view(), name="payments"),
+    path("supplier/payments/<int:pk>/", views.PaymentDetailView.as_view(), name="payment_detail"),
+    path("supplier/payments/<int:pk>/anticipate/", views.AnticipateView.as_view(), name="anticipate"),
+    path("supplier/payments/<int:pk>/quote/", views.QuoteJsonView.as_view(), name="quote"),
+    path("supplier/history/", views.HistoryView.as_view(), name="history"),
+    path("operator/queue/", views.QueueView.as_view(), name="queue"),
+]

@@ -1,0 +1,333 @@
+"""Thin HTTP layer of the web area: parse the request, call one selector or service, render a page.
+
+Every rule (who sees what, what may be anticipated, the price, decisions) is in the payments
+services and selectors, exactly the code the API runs."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page, Paginator
+from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse, reverse_lazy
+from django.views import View
+
+from codevance_api.core.dates import today
+from codevance_api.core.errors import ApplicationError, NotFound, ValidationFailed
+from codevance_api.core.exceptions import error_body
+from codevance_api.payments import selectors, services
+from codevance_api.payments.models import AnticipationStatus, PaymentStatus
+
+from . import selectors as web_selectors
+from .forms import AnticipationDateForm, DecisionForm
+from .templatetags.web import money, short_status_label
+
+PAGE_SIZE = 10
+QUEUE_PAGE_SIZE = 20
+
+ERROR_TITLES = {400: "Invalid request", 403: "Not allowed", 404: "Not found", 409: "Not possible now"}
+
+
+def error_page(request, status: int, message: str):
+    context = {"status": status, "title": ERROR_TITLES.get(status, "Error"), "message": message}
+    return render(request, "web/error.html", context, status=status)
+
+
+def paginate(request, items, per_page: int = PAGE_SIZE) -> Page:
+    """`?page=` from 1 up; anything else is a 400 naming the parameter, a page past the end a 404."""
+    raw = request.GET.get("page", "").strip() or "1"
+    if not raw.isdigit() or int(raw) < 1:
+        raise ValidationFailed("The page must be a whole number from 1 up.", field="page", code="invalid_page")
+    paginator = Paginator(items, per_page)
+    if int(raw) > paginator.num_pages:
+        raise NotFound("That page is past the last page.", code="page_not_found")
+    return paginator.page(int(raw))
+
+
+class WebView(View):
+    """Answers 403, 404 and domain errors with pages of the web area (the project's handlers answer JSON)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            self.check_access(request)
+            return super().dispatch(request, *args, **kwargs)
+        except Http404:
+            return error_page(request, 404, "There is nothing here, or it is not yours to see.")
+        except PermissionDenied as error:
+            return error_page(request, 403, str(error) or "You are not allowed to see this page.")
+        except ApplicationError as error:
+            return error_page(request, error.status_code, error.message)
+
+    def check_access(self, request):
+        """Raise PermissionDenied if the logged-in user may not use this page."""
+
+
+class SupplierView(LoginRequiredMixin, WebView):
+    """A page of the supplier area: only the user's own supplier company, whoever else it may see."""
+
+    def check_access(self, request):
+        self.supplier = selectors.supplier_of(request.user)
+        if self.supplier is None:
+            raise PermissionDenied("This page is for suppliers: your account is not linked to a supplier company.")
+
+    def own_payment(self, pk):
+        payments = web_selectors.supplier_payments(user=self.request.user, supplier=self.supplier)
+        return get_object_or_404(payments, pk=pk)
+
+
+class OperatorView(LoginRequiredMixin, WebView):
+    def check_access(self, request):
+        if not selectors.user_is_operator(request.user):
+            raise PermissionDenied("Only operators can decide anticipations.")
+
+
+# --- Login, logout, password reset --------------------------------------------------------
+
+
+class HomeView(LoginRequiredMixin, WebView):
+    """The landing page sends each user to its area."""
+
+    def get(self, request):
+        if selectors.supplier_of(request.user) is not None:
+            return redirect("web:overview")
+        if selectors.user_is_operator(request.user):
+            return redirect("web:queue")
+        raise PermissionDenied("Your account is neither a supplier nor an operator: there is nothing for it here.")
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "web/login.html"
+    redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    """POST only (Django's rule): a link or an image cannot log anybody out."""
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "web/password_reset_form.html"
+    email_template_name = "web/email/password_reset_email.txt"
+    subject_template_name = "web/email/password_reset_subject.txt"
+    success_url = reverse_lazy("web:password_reset_done")
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "web/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "web/password_reset_confirm.html"
+    success_url = reverse_lazy("web:password_reset_complete")
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "web/password_reset_complete.html"
+
+
+# --- Supplier area --------------------------------------------------------------------------
+
+
+class OverviewView(SupplierView):
+    def get(self, request):
+        overview = web_selectors.supplier_overview(user=request.user, supplier=self.supplier)
+        return render(request, "web/overview.html", {"supplier": self.supplier, "overview": overview})
+
+
+class PaymentListView(SupplierView):
+    """One tab per state (`?status=`), sortable (`?sort=due_date|-due_date|value|-value`), paginated."""
+
+    def get(self, request):
+        raw_status = request.GET.get("status", "").strip()
+        status = selectors.parse_payment_status(raw_status).value if raw_status else ""
+        sort = web_selectors.parse_payment_sort(request.GET.get("sort"))
+        payments = web_selectors.supplier_payment_list(
+            user=request.user, supplier=self.supplier, status=status, sort=sort
+        )
+        page = paginate(request, payments)
+        counts = web_selectors.supplier_state_counts(user=request.user, supplier=self.supplier, on=today())
+        tabs = [{"status": "", "label": "All", "count": sum(summary.count for summary in counts.values())}]
+        tabs += [
+            {"status": state.value, "label": short_status_label(state), "count": counts[state.value].count}
+            for state in PaymentStatus
+        ]
+        context = {
+            "supplier": self.supplier,
+            "page": page,
+            "status": status,
+            "status_label": PaymentStatus(status).label if status else "All",
+            "tabs": tabs,
+            "sort": sort,
+            "columns": {column: _sort_link(column, sort) for column in ("due_date", "value")},
+        }
+        return render(request, "web/payments.html", context)
+
+
+def _sort_link(column: str, current: str) -> dict:
+    """The header link of a sortable column: ascending first, then toggling; `aria-sort` says which is on."""
+    if current == column:
+        return {"sort": f"-{column}", "aria_sort": "ascending"}
+    if current == f"-{column}":
+        return {"sort": column, "aria_sort": "descending"}
+    return {"sort": column, "aria_sort": "none"}
+
+
+class PaymentDetailView(SupplierView):
+    def get(self, request, pk):
+        payment = self.own_payment(pk)
+        logs = web_selectors.payment_history(user=request.user, payment=payment)
+        return render(request, "web/payment_detail.html", {"payment": payment, "logs": logs})
+
+
+class AnticipateView(SupplierView):
+    """GET: pick a date and see its quote (works without JavaScript); POST: confirm the request."""
+
+    def get(self, request, pk):
+        payment = self.own_payment(pk)
+        if payment.status != PaymentStatus.AVAILABLE:
+            return self._render(payment, None, None, status=409)
+        if "new_due_date" not in request.GET:
+            return self._render(payment, AnticipationDateForm(payment=payment), None)
+        form = AnticipationDateForm(request.GET, payment=payment)
+        quote, status = None, 200
+        if form.is_valid():
+            try:
+                quote = services.anticipation_quote(payment=payment, new_due_date=form.cleaned_data["new_due_date"])
+            except ApplicationError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+                status = error.status_code
+        else:
+            status = 400
+        return self._render(payment, form, quote, status=status)
+
+    def post(self, request, pk):
+        payment = self.own_payment(pk)
+        form = AnticipationDateForm(request.POST, payment=payment)
+        if not form.is_valid():
+            return self._render(payment, form, None, status=400)
+        try:
+            anticipation = services.anticipation_request(
+                actor=request.user, payment_id=payment.pk, new_due_date=form.cleaned_data["new_due_date"]
+            )
+        except ApplicationError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+            payment = self.own_payment(pk)
+            return self._render(payment, form, None, status=error.status_code)
+        messages.success(
+            request,
+            f"Anticipation requested: payment #{payment.pk} would be paid {money(anticipation.new_value)} on "
+            f"{anticipation.new_due_date:%Y-%m-%d}. An operator will approve or deny it; we emailed you a copy.",
+        )
+        return redirect("web:payment_detail", pk=payment.pk)
+
+    def _render(self, payment, form, quote, status=200):
+        context = {
+            "payment": payment,
+            "form": form,
+            "quote": quote,
+            "quote_url": reverse("web:quote", args=[payment.pk]),
+            "monthly_rate_percent": format((settings.ANTICIPATION_MONTHLY_RATE * 100).normalize(), "f"),
+        }
+        return render(self.request, "web/anticipate.html", context, status=status)
+
+
+class QuoteJsonView(SupplierView):
+    """The live quote of the anticipate page: `services.anticipation_quote` as JSON, errors in the API's shape."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return JsonResponse(error_body(code="not_authenticated", message="Log in first."), status=401)
+        if selectors.supplier_of(request.user) is None:
+            return JsonResponse(error_body(code="permission_denied", message="Only suppliers get quotes."), status=403)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, pk):
+        payments = web_selectors.supplier_payments(user=request.user, supplier=self.supplier)
+        payment = payments.filter(pk=pk).first()
+        if payment is None:
+            return JsonResponse(error_body(code="not_found", message="Not found."), status=404)
+        form = AnticipationDateForm(request.GET, payment=payment)
+        if not form.is_valid():
+            errors = {field: list(messages_) for field, messages_ in form.errors.items()}
+            return JsonResponse(
+                error_body(code="validation_error", message=errors["new_due_date"][0], errors=errors), status=400
+            )
+        new_due_date = form.cleaned_data["new_due_date"]
+        try:
+            quote = services.anticipation_quote(payment=payment, new_due_date=new_due_date)
+        except ApplicationError as error:
+            errors = {error.field: [error.message]} if error.field else None
+            body = error_body(code=error.code, message=error.message, errors=errors)
+            return JsonResponse(body, status=error.status_code)
+        return JsonResponse(
+            {
+                "payment": payment.pk,
+                "new_due_date": new_due_date.isoformat(),
+                "days": quote.days,
+                "value": str(payment.value),
+                "discount": str(quote.discount),
+                "new_value": str(quote.new_value),
+                # Formatted by the server too, so the page's script shows numbers and never computes them.
+                "display": {
+                    "new_due_date": new_due_date.isoformat(),
+                    "days": f"{quote.days} day{'s' if quote.days != 1 else ''}",
+                    "value": money(payment.value),
+                    "discount": money(quote.discount),
+                    "new_value": money(quote.new_value),
+                },
+            }
+        )
+
+
+class HistoryView(SupplierView):
+    def get(self, request):
+        logs = web_selectors.supplier_history(user=request.user, supplier=self.supplier)
+        return render(request, "web/history.html", {"page": paginate(request, logs, per_page=20)})
+
+
+# --- Operator area --------------------------------------------------------------------------
+
+
+class QueueView(OperatorView):
+    """Pending anticipations, oldest first (`?supplier=` filters); POST approves or denies the selected ones."""
+
+    def get(self, request):
+        return self._render(DecisionForm())
+
+    def post(self, request):
+        # A bad filter in the address is refused before anything is decided.
+        web_selectors.parse_queue_supplier(user=request.user, raw=request.GET.get("supplier"))
+        form = DecisionForm(request.POST)
+        if not form.is_valid():
+            return self._render(form, status=400)
+        decision = form.cleaned_data["decision"]
+        reason = form.cleaned_data["reason"]
+        decided = 0
+        for anticipation_id in form.cleaned_data["ids"]:
+            try:
+                services.anticipation_decide(
+                    actor=request.user, anticipation_id=anticipation_id, status=decision, reason=reason
+                )
+                decided += 1
+            except ApplicationError as error:
+                messages.error(request, f"Anticipation #{anticipation_id}: {error.message}")
+        if decided:
+            verb = "approved" if decision == AnticipationStatus.APPROVED else "denied"
+            noun = "anticipation" if decided == 1 else "anticipations"
+            messages.success(request, f"{decided} {noun} {verb}; the suppliers are being emailed.")
+        return HttpResponseRedirect(request.get_full_path())
+
+    def _render(self, form, status=200):
+        supplier = web_selectors.parse_queue_supplier(user=self.request.user, raw=self.request.GET.get("supplier"))
+        pending = web_selectors.pending_anticipations(
+            user=self.request.user, supplier_id=supplier.pk if supplier else None
+        )
+        context = {
+            "form": form,
+            "page": paginate(self.request, pending, per_page=QUEUE_PAGE_SIZE),
+            "suppliers": web_selectors.queue_suppliers(user=self.request.user),
+            "selected_supplier": supplier,
+            "today": today(),
+        }
+        return render(self.request, "web/queue.html", context, status=status)
