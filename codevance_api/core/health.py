@@ -36,7 +36,7 @@ def check_broker() -> dict:
     timeout = settings.READYZ_TIMEOUT
     try:
         with Connection(url, connect_timeout=timeout, transport_options={"max_retries": 0}) as connection:
-            connection.ensure_connection(max_retries=1, timeout=timeout)
+            connection.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=timeout)
     except Exception:  # any failure means "not ready"; the reason goes to the log
         logger.exception("readiness: broker unreachable")
         return {"status": "down"}

@@ -51,10 +51,17 @@ class RequestIdMiddleware:
         incoming = request.META.get("HTTP_X_REQUEST_ID", "")
         request_id = incoming if _VALID.match(incoming) else new_request_id()
         request.request_id = request_id
-        with request_id_context(request_id):
-            response = self.get_response(request)
+        # Not reset on the way out: Django logs the response ("Not Found: /x") after the middleware
+        # has returned; request_finished clears it (see forget_request_id).
+        _current.set(request_id)
+        response = self.get_response(request)
         response[HEADER] = request_id
         return response
+
+
+def forget_request_id(**kwargs):
+    """request_finished: lines logged after the response has gone belong to no request."""
+    _current.set(None)
 
 
 class RequestIdFilter(logging.Filter):
