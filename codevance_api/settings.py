@@ -300,11 +300,12 @@ if AWS_STORAGE_BUCKET_NAME:
     AWS_S3_CUSTOM_DOMAIN = config("AWS_S3_CUSTOM_DOMAIN", default="") or None
     AWS_S3_ENDPOINT_URL = config("AWS_S3_ENDPOINT_URL", default="") or None
     AWS_DEFAULT_ACL = None  # the bucket's policy decides; no per-object ACLs
-    AWS_QUERYSTRING_AUTH = False
+    AWS_S3_SIGNATURE_VERSION = "s3v4"
     AWS_S3_FILE_OVERWRITE = False
     AWS_S3_OBJECT_PARAMETERS = {"CacheControl": "max-age=86400"}
     # AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY are read by boto3 from the environment.
     STORAGES = {
+        # Uploads are private: their URLs are signed and expire.
         "default": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {"location": "media"}},
         "staticfiles": {
             "BACKEND": "storages.backends.s3.S3Storage",
