@@ -223,6 +223,8 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
         DATABASES["default"]["OPTIONS"]["sslmode"] = "require"
 
 INSTALLED_APPS += ["rest_framework_simplejwt.token_blacklist", "axes"]
+# collectfast's collectstatic must win over staticfiles' own (see "Static files" below).
+INSTALLED_APPS.insert(INSTALLED_APPS.index("django.contrib.staticfiles"), "collectfast")
 # The request id first, so every later line (even a redirect's) carries it; axes last, as it asks.
 MIDDLEWARE.insert(0, "codevance_api.core.request_id.RequestIdMiddleware")
 MIDDLEWARE.append("axes.middleware.AxesMiddleware")
@@ -312,10 +314,15 @@ if AWS_STORAGE_BUCKET_NAME:
             "OPTIONS": {"location": "static", "file_overwrite": True, "querystring_auth": False},
         },
     }
+    # collectstatic compares each file's MD5 with the object's ETag and uploads only what changed
+    # (plain collectstatic compares modification times, which every fresh build resets).
+    COLLECTFAST_STRATEGY = "collectfast.strategies.boto3.Boto3Strategy"
+    COLLECTFAST_THREADS = config("COLLECTFAST_THREADS", default=8, cast=int)
     _s3_host = AWS_S3_CUSTOM_DOMAIN or f"{AWS_STORAGE_BUCKET_NAME}.s3.{AWS_S3_REGION_NAME}.amazonaws.com"
     STATIC_URL = f"https://{_s3_host}/static/"
     MEDIA_URL = f"https://{_s3_host}/media/"
 else:
+    COLLECTFAST_ENABLED = False  # local files: Django's own collectstatic
     # Until collectstatic has filled STATIC_ROOT (development, tests) WhiteNoise serves from the apps'
     # folders instead of warning "No directory at: staticfiles/". Production always collects.
     WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = not PRODUCTION and not STATIC_ROOT.is_dir()

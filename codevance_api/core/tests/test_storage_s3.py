@@ -26,14 +26,27 @@ with mock_aws():
     from django.core.management import call_command
     from django.templatetags.static import static
 
+    import io, os, pathlib, sys, time
+
+    assets = pathlib.Path(sys.argv[1])
+    (assets / "app.css").write_text("body { color: black; }")
+    settings.STATICFILES_DIRS = [str(assets)]
+
     call_command("collectstatic", "--noinput", verbosity=0)
     first = s3.list_objects_v2(Bucket="codevance-assets", Prefix="static/")["KeyCount"]
-    call_command("collectstatic", "--noinput", verbosity=0)  # a second deploy: same files, no error
+    uploaded = s3.head_object(Bucket="codevance-assets", Key="static/app.css")["LastModified"]
+    # A fresh build: the file looks newer than its copy on S3, yet its content has not changed.
+    time.sleep(1.1)
+    (assets / "app.css").write_text("body { color: black; }")
+    out = io.StringIO()
+    call_command("collectstatic", "--noinput", verbosity=1, stdout=out)
+    second_report = out.getvalue().strip().splitlines()[-1]
+    again = s3.head_object(Bucket="codevance-assets", Key="static/app.css")["LastModified"]
     keys = [o["Key"] for o in s3.list_objects_v2(Bucket="codevance-assets", Prefix="static/")["Contents"]]
     name = default_storage.save("reports/receipt.txt", ContentFile(b"paid"))
     body = s3.get_object(Bucket="codevance-assets", Key="media/" + name)["Body"].read().decode()
     print(json.dumps({
-        "first": first, "keys": keys, "media": name, "body": body,
+        "first": first, "keys": keys, "second_report": second_report, "reuploaded": again != uploaded, "media": name, "body": body,
         "static_url": static("admin/css/base.css"), "media_url": default_storage.url(name),
         "backend": settings.STORAGES["staticfiles"]["BACKEND"],
     }))
@@ -41,6 +54,8 @@ with mock_aws():
 
 
 def test_static_and_media_go_to_the_s3_bucket(tmp_path):
+    assets = tmp_path / "assets"
+    assets.mkdir()
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("AWS_")},
         "DJANGO_SETTINGS_MODULE": "codevance_api.settings",
@@ -52,7 +67,7 @@ def test_static_and_media_go_to_the_s3_bucket(tmp_path):
         "LOG_LEVEL": "ERROR",
     }
     result = subprocess.run(
-        [sys.executable, "-c", SCRIPT], cwd=REPO, env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "-c", SCRIPT, str(assets)], cwd=REPO, env=env, capture_output=True, text=True, timeout=120
     )
     assert result.returncode == 0, result.stderr
     out = json.loads(result.stdout.strip().splitlines()[-1])
@@ -60,6 +75,9 @@ def test_static_and_media_go_to_the_s3_bucket(tmp_path):
     assert out["first"] > 0
     assert "static/admin/css/base.css" in out["keys"]
     assert len(out["keys"]) == out["first"]
+    # collectfast: a second collectstatic uploads nothing that has not changed.
+    assert out["second_report"].startswith("0 static files copied")
+    assert out["reuploaded"] is False
     assert out["body"] == "paid"
     assert out["static_url"].startswith("https://codevance-assets.s3.")
     assert out["static_url"].endswith("/static/admin/css/base.css")
