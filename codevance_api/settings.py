@@ -218,7 +218,8 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_TRUSTED_ORIGINS = config("CSRF_TRUSTED_ORIGINS", default="", cast=Csv())
 
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
-    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = config("DB_CONNECT_TIMEOUT", default=5, cast=int)
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"]["connect_timeout"] = config("DB_CONNECT_TIMEOUT", default=5, cast=int)
     if config("DATABASE_SSL_REQUIRE", default=PRODUCTION, cast=bool):
         DATABASES["default"]["OPTIONS"]["sslmode"] = "require"
 

@@ -46,7 +46,8 @@ with mock_aws():
     name = default_storage.save("reports/receipt.txt", ContentFile(b"paid"))
     body = s3.get_object(Bucket="codevance-assets", Key="media/" + name)["Body"].read().decode()
     print(json.dumps({
-        "first": first, "keys": keys, "second_report": second_report, "reuploaded": again != uploaded, "media": name, "body": body,
+        "first": first, "keys": keys, "second_report": second_report, "reuploaded": again != uploaded,
+        "media": name, "body": body,
         "static_url": static("admin/css/base.css"), "media_url": default_storage.url(name),
         "backend": settings.STORAGES["staticfiles"]["BACKEND"],
     }))

@@ -56,7 +56,8 @@ def test_reads_do_not_count_against_the_write_rate(supplier_client, settings):
     set_rates(settings, writes="1/min")
     for _ in range(3):
         assert supplier_client.get("/api/payments/").status_code == 200
-    assert supplier_client.post("/api/payments/", {"due_date": "2030-01-01", "value": "1.00"}, format="json").status_code == 201
+    body = {"due_date": "2030-01-01", "value": "1.00"}
+    assert supplier_client.post("/api/payments/", body, format="json").status_code == 201
 
 
 def test_throttled_write_changes_nothing(supplier_client, supplier, settings):
