@@ -133,3 +133,29 @@ def test_production_trusts_the_routers_proxy_header_and_redirects_to_https():
 
 def test_redis_url_switches_the_cache_to_redis():
     assert effective_settings({"REDIS_URL": "redis://127.0.0.1:6379/5"})["cache"].endswith("RedisCache")
+
+
+def test_sentry_starts_from_its_dsn_with_django_and_celery_and_no_personal_data():
+    script = (
+        "import django, json, sentry_sdk; django.setup(); c = sentry_sdk.get_client(); "
+        "print(json.dumps({'active': c.is_active(), 'integrations': sorted(c.integrations), "
+        "'pii': c.should_send_default_pii(), 'env': c.options['environment']}))"
+    )
+    base = {key: value for key, value in os.environ.items() if key not in CLEARED}
+    env = {
+        **base,
+        "DJANGO_SETTINGS_MODULE": "codevance_api.settings",
+        "LOG_LEVEL": "ERROR",
+        "SENTRY_DSN": "https://public@sentry.invalid/1",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=REPO, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    import json
+
+    values = json.loads(result.stdout.strip().splitlines()[-1])
+    assert values["active"] is True
+    assert {"django", "celery"} <= set(values["integrations"])
+    assert values["pii"] is False
+    assert values["env"] == "development"
