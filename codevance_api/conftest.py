@@ -75,3 +75,28 @@ def frozen_today():
 
     with time_machine.travel(FROZEN_NOW, tick=False):
         yield datetime.date(2024, 9, 15)
+
+
+# --- Throttles and caches (issue 5) ---------------------------------------------------------
+
+TEST_THROTTLE_RATE = "10000/min"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_throttles(settings):
+    """Each test starts with empty local caches and rates no ordinary test reaches.
+
+    Tests about throttling set the real rates they need with `settings.REST_FRAMEWORK`
+    (the throttles read them at every request). A Redis cache is never flushed here: it is shared.
+    """
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    for cache in caches.all():
+        if isinstance(cache, LocMemCache):
+            cache.clear()
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {scope: TEST_THROTTLE_RATE for scope in settings.REST_FRAMEWORK[
+            "DEFAULT_THROTTLE_RATES"]},
+    }

@@ -5,11 +5,13 @@ embedded pieces only: SQLite, no message broker (Celery tasks run in-process) an
 to the console.
 """
 
+import hashlib
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from decouple import Csv, config
 from django.core.exceptions import ImproperlyConfigured
 
@@ -231,3 +233,191 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": config("LOG_LEVEL", default="INFO")},
 }
+
+# === Production profile, security, tokens, abuse limits, storage, observability (issue 5) ===
+# DJANGO_ENV=production turns on everything a public deployment needs and refuses to start
+# without its secrets; the default (development) keeps the embedded defaults above.
+
+DJANGO_ENV = config("DJANGO_ENV", default="development")
+if DJANGO_ENV not in ("development", "production"):
+    raise ImproperlyConfigured(f"DJANGO_ENV must be 'development' or 'production', got {DJANGO_ENV!r}.")
+PRODUCTION = DJANGO_ENV == "production"
+
+if PRODUCTION:
+    _missing = [
+        key for key in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "JWT_SIGNING_KEY") if not config(key, default="")
+    ]
+    if _missing:
+        raise ImproperlyConfigured(
+            f"DJANGO_ENV=production refuses to start: set {', '.join(_missing)} in the environment "
+            "(see contrib/env-sample and the README's Heroku section)."
+        )
+    if DEBUG:
+        raise ImproperlyConfigured("DJANGO_ENV=production refuses to start with DEBUG on: unset DEBUG.")
+    if SECRET_KEY.startswith("django-insecure") or len(SECRET_KEY) < 50:
+        raise ImproperlyConfigured("DJANGO_ENV=production needs a random SECRET_KEY of at least 50 characters.")
+    if config("JWT_SIGNING_KEY") == SECRET_KEY:
+        raise ImproperlyConfigured("JWT_SIGNING_KEY must differ from SECRET_KEY (a leaked key then forges less).")
+
+# Proxies in front of the app that append to X-Forwarded-For and set X-Forwarded-Proto
+# (Heroku's router: 1). Addresses further left in X-Forwarded-For are the client's to invent.
+TRUSTED_PROXY_COUNT = config("TRUSTED_PROXY_COUNT", default=1 if PRODUCTION else 0, cast=int)
+if TRUSTED_PROXY_COUNT:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = config("SECURE_SSL_REDIRECT", default=PRODUCTION, cast=bool)
+# The platform's probes call these over plain HTTP inside its network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+SECURE_HSTS_SECONDS = config("SECURE_HSTS_SECONDS", default=31536000 if PRODUCTION else 0, cast=int)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = config("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=PRODUCTION, cast=bool)
+SECURE_HSTS_PRELOAD = config("SECURE_HSTS_PRELOAD", default=PRODUCTION, cast=bool)
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = PRODUCTION
+SESSION_COOKIE_HTTPONLY = True
+CSRF_TRUSTED_ORIGINS = config("CSRF_TRUSTED_ORIGINS", default="", cast=Csv())
+
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"]["connect_timeout"] = config("DB_CONNECT_TIMEOUT", default=5, cast=int)
+    if config("DATABASE_SSL_REQUIRE", default=PRODUCTION, cast=bool):
+        DATABASES["default"]["OPTIONS"]["sslmode"] = "require"
+
+INSTALLED_APPS += ["rest_framework_simplejwt.token_blacklist", "axes"]
+# collectfast's collectstatic must win over staticfiles' own (see "Static files" below).
+INSTALLED_APPS.insert(INSTALLED_APPS.index("django.contrib.staticfiles"), "collectfast")
+# The request id first, so every later line (even a redirect's) carries it; axes last, as it asks.
+MIDDLEWARE.insert(0, "codevance_api.core.request_id.RequestIdMiddleware")
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+
+# --- Cache: shared by every worker when REDIS_URL is set (throttle counters live here) ----------
+
+REDIS_URL = config("REDIS_URL", default="")
+if REDIS_URL:
+    _redis_options = {"socket_connect_timeout": 2, "socket_timeout": 2}
+    if REDIS_URL.startswith("rediss://") and not config("REDIS_TLS_VERIFY", default=True, cast=bool):
+        # Heroku Data for Redis presents a self-signed certificate.
+        _redis_options["ssl_cert_reqs"] = None
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": config("CACHE_KEY_PREFIX", default="codevance"),
+            "OPTIONS": _redis_options,
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "codevance"}}
+
+# --- Tokens: short access, rotating refresh with a blacklist, revoked by a password change ------
+
+SIMPLE_JWT.update(
+    {
+        # A key of its own (derived from SECRET_KEY in development; required in production).
+        "SIGNING_KEY": config("JWT_SIGNING_KEY", default=hashlib.sha256(f"jwt:{SECRET_KEY}".encode()).hexdigest()),
+        "ROTATE_REFRESH_TOKENS": True,
+        "BLACKLIST_AFTER_ROTATION": True,
+        "CHECK_USER_IS_ACTIVE": True,
+        # Each token carries a digest of the password hash: a password change revokes them all.
+        # (bandit B105 reads "TOKEN" in these keys as a password; they hold a flag and a class path.)
+        "CHECK_REVOKE_TOKEN": True,  # nosec B105
+        "TOKEN_REFRESH_SERIALIZER": "codevance_api.accounts.tokens.TokenRefreshSerializer",  # nosec B105
+    }
+)
+
+# --- Abuse: throttles and login lockout ---------------------------------------------------------
+
+REST_FRAMEWORK.update(
+    {
+        "DEFAULT_THROTTLE_CLASSES": (
+            "codevance_api.core.throttling.ScopedRateThrottle",
+            "codevance_api.core.throttling.WriteRateThrottle",
+        ),
+        "DEFAULT_THROTTLE_RATES": {
+            "auth": config("THROTTLE_AUTH_RATE", default="10/min"),
+            "writes": config("THROTTLE_WRITE_RATE", default="60/min"),
+        },
+        "NUM_PROXIES": TRUSTED_PROXY_COUNT,
+    }
+)
+
+AUTHENTICATION_BACKENDS = [
+    "codevance_api.accounts.lockout.LoginLockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = config("AXES_FAILURE_LIMIT", default=5, cast=int)
+AXES_COOLOFF_TIME = timedelta(minutes=config("AXES_COOLOFF_MINUTES", default=15, cast=int))
+# Either an account or an address reaching the limit is locked out.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True
+AXES_USERNAME_FORM_FIELD = "email"
+AXES_USERNAME_CALLABLE = "codevance_api.accounts.lockout.lockout_username"
+AXES_CLIENT_IP_CALLABLE = "codevance_api.core.net.client_ip"
+AXES_LOCKOUT_CALLABLE = "codevance_api.accounts.lockout.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+
+# --- Static files and media: WhiteNoise on the dyno, or S3 when a bucket is named ---------------
+
+AWS_STORAGE_BUCKET_NAME = config("AWS_STORAGE_BUCKET_NAME", default="")
+if AWS_STORAGE_BUCKET_NAME:
+    AWS_S3_REGION_NAME = config("AWS_S3_REGION_NAME", default="us-east-1")
+    AWS_S3_CUSTOM_DOMAIN = config("AWS_S3_CUSTOM_DOMAIN", default="") or None
+    AWS_S3_ENDPOINT_URL = config("AWS_S3_ENDPOINT_URL", default="") or None
+    AWS_DEFAULT_ACL = None  # the bucket's policy decides; no per-object ACLs
+    AWS_S3_SIGNATURE_VERSION = "s3v4"
+    AWS_S3_FILE_OVERWRITE = False
+    AWS_S3_OBJECT_PARAMETERS = {"CacheControl": "max-age=86400"}
+    # AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY are read by boto3 from the environment.
+    STORAGES = {
+        # Uploads are private: their URLs are signed and expire.
+        "default": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {"location": "media"}},
+        "staticfiles": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {"location": "static", "file_overwrite": True, "querystring_auth": False},
+        },
+    }
+    # collectstatic compares each file's MD5 with the object's ETag and uploads only what changed
+    # (plain collectstatic compares modification times, which every fresh build resets).
+    COLLECTFAST_STRATEGY = "collectfast.strategies.boto3.Boto3Strategy"
+    COLLECTFAST_THREADS = config("COLLECTFAST_THREADS", default=8, cast=int)
+    _s3_host = AWS_S3_CUSTOM_DOMAIN or f"{AWS_STORAGE_BUCKET_NAME}.s3.{AWS_S3_REGION_NAME}.amazonaws.com"
+    STATIC_URL = f"https://{_s3_host}/static/"
+    MEDIA_URL = f"https://{_s3_host}/media/"
+else:
+    COLLECTFAST_ENABLED = False  # local files: Django's own collectstatic
+    # Until collectstatic has filled STATIC_ROOT (development, tests) WhiteNoise serves from the apps'
+    # folders instead of warning "No directory at: staticfiles/". Production always collects.
+    WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = not PRODUCTION and not STATIC_ROOT.is_dir()
+
+# --- Health probes, Celery beat, logs and Sentry -------------------------------------------------
+
+READYZ_TIMEOUT = config("READYZ_TIMEOUT", default=2, cast=float)
+
+# Expired refresh tokens pile up in the blacklist tables: flush them daily. Kept as its own
+# entry so that other schedules can be added beside it.
+CELERY_BEAT_SCHEDULE = globals().get("CELERY_BEAT_SCHEDULE", {})
+CELERY_BEAT_SCHEDULE["flush-expired-tokens"] = {
+    "task": "codevance_api.accounts.tasks.flush_expired_tokens",
+    "schedule": crontab(hour=3, minute=17),
+}
+
+LOG_FORMAT = config("LOG_FORMAT", default="json" if PRODUCTION else "plain")
+LOGGING["filters"] = {"request_id": {"()": "codevance_api.core.request_id.RequestIdFilter"}}
+LOGGING["formatters"] = {
+    "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    "json": {"()": "codevance_api.core.request_id.JsonFormatter"},
+}
+LOGGING["handlers"]["console"].update({"formatter": LOG_FORMAT, "filters": ["request_id"]})
+# Celery workers log through this same configuration (core.request_id connects setup_logging).
+
+SENTRY_DSN = config("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from codevance_api.core.sentry import init_sentry
+
+    init_sentry(
+        dsn=SENTRY_DSN,
+        environment=config("SENTRY_ENVIRONMENT", default=DJANGO_ENV),
+        release=config("SENTRY_RELEASE", default=config("HEROKU_SLUG_COMMIT", default="")),
+        traces_sample_rate=config("SENTRY_TRACES_SAMPLE_RATE", default=0.0, cast=float),
+    )

@@ -1,11 +1,16 @@
 from django.contrib import admin
 from django.urls import include, path
-from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
+
+from codevance_api.accounts.views import LogoutView, TokenObtainPairView, TokenRefreshView
+from codevance_api.core.health import healthz, readyz
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/token/", TokenObtainPairView.as_view(), name="token_obtain_pair"),
     path("api/token/refresh/", TokenRefreshView.as_view(), name="token_refresh"),
+    path("api/token/logout/", LogoutView.as_view(), name="token_logout"),
+    path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     path("api/", include("codevance_api.payments.urls")),
     # The server-rendered web area for suppliers and operators: /, /login/, /supplier/..., /operator/...
     path("", include("codevance_api.web.urls")),

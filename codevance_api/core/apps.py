@@ -5,3 +5,10 @@ class CoreConfig(AppConfig):
     name = "codevance_api.core"
     label = "core"
     verbose_name = "Core"
+
+    def ready(self):
+        from django.core.signals import request_finished
+
+        from .request_id import forget_request_id
+
+        request_finished.connect(forget_request_id, dispatch_uid="forget_request_id")

@@ -1,0 +1,71 @@
+"""Lock out repeated failed logins (django-axes), for the API's token endpoint and the admin alike.
+
+Failures are counted per account and per client address (`AXES_LOCKOUT_PARAMETERS`); either
+reaching `AXES_FAILURE_LIMIT` within `AXES_COOLOFF_TIME` locks that account or address out until
+the cool-off has passed with no new failure (each attempt while locked out restarts it). Operators
+lift a lockout early with `python manage.py axes_reset_username <email>` / `axes_reset_ip <address>`.
+"""
+
+from axes.backends import AxesStandaloneBackend
+from axes.helpers import get_cool_off
+from django.http import JsonResponse
+from rest_framework import status
+from rest_framework.exceptions import APIException
+
+from codevance_api.core.exceptions import error_body
+
+LOCKED_OUT_CODE = "locked_out"
+LOCKED_OUT_MESSAGE = "Too many failed login attempts for this account or address. Try again later."
+
+
+class LoginLockoutBackend(AxesStandaloneBackend):
+    """Axes' check, for logins that come with an HTTP request.
+
+    Every login from the internet (the token endpoint, the admin form) passes its request and is
+    counted. Logins with no request at all — a management command, a test client's `login()` —
+    are not HTTP attempts and have no address to count, so this backend stays out of their way
+    instead of refusing them as axes' own backend does.
+    """
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if request is None:
+            return None
+        return super().authenticate(request, username, password, **kwargs)
+
+
+def lockout_username(request, credentials):
+    """Count `Ops@Example.com` and `ops@example.com` as the same account (emails are case-insensitive here)."""
+    from django.conf import settings
+
+    field = settings.AXES_USERNAME_FORM_FIELD
+    username = (credentials or {}).get(field)
+    if username is None:
+        data = getattr(request, "data", None) or getattr(request, "POST", {})
+        username = data.get(field) or data.get("username")
+    return str(username).strip().lower() if username else username
+
+
+def retry_after_seconds(request=None) -> int:
+    cool_off = get_cool_off(request)
+    return int(cool_off.total_seconds()) if cool_off else 0
+
+
+class LockedOut(APIException):
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    default_detail = LOCKED_OUT_MESSAGE
+    default_code = LOCKED_OUT_CODE
+
+    def __init__(self, wait: int):
+        super().__init__()
+        self.wait = wait
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """AXES_LOCKOUT_CALLABLE: the project's JSON error shape, 429, with Retry-After (admin login form)."""
+    response = JsonResponse(
+        error_body(code=LOCKED_OUT_CODE, message=LOCKED_OUT_MESSAGE), status=status.HTTP_429_TOO_MANY_REQUESTS
+    )
+    wait = retry_after_seconds(request)
+    if wait:
+        response["Retry-After"] = str(wait)
+    return response
