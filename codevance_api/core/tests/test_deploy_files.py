@@ -28,7 +28,8 @@ def test_procfile_declares_release_migrations_web_and_worker():
     processes = procfile()
     assert processes["release"] == "python manage.py migrate --noinput"
     assert processes["web"].startswith("gunicorn --config gunicorn.conf.py codevance_api.wsgi")
-    assert processes["worker"].startswith("celery -A codevance_api worker")
+    assert processes["worker"].startswith("env REMAP_SIGTERM=SIGQUIT celery -A codevance_api worker")
+    assert processes["beat"].startswith("celery -A codevance_api beat")
 
 
 def test_gunicorn_takes_workers_threads_and_timeouts_from_the_environment(monkeypatch):

@@ -135,7 +135,7 @@ def test_confirm_emails_the_supplier_after_commit(supplier, supplier_web, paymen
 
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == [supplier.user.email]
-    assert "984.00" in mail.outbox[0].body
+    assert "R$ 984,00" in mail.outbox[0].body
 
 
 def test_confirm_shows_the_result(supplier_web, payment):
