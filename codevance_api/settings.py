@@ -170,3 +170,26 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": config("LOG_LEVEL", default="INFO")},
 }
+
+# --- API contract: OpenAPI schema, live docs, filters (issue 4) ------------------------------
+
+INSTALLED_APPS += ["django_filters", "drf_spectacular", "drf_spectacular_sidecar"]
+REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"] = "drf_spectacular.openapi.AutoSchema"
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Codevance API",
+    "DESCRIPTION": (Path(__file__).resolve().parent / "core" / "schema_description.md").read_text(),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    # The docs pages load their JavaScript and CSS from this service's static files, never a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"persistAuthorization": True},
+    "ENUM_NAME_OVERRIDES": {
+        "PaymentStatusEnum": "codevance_api.payments.models.PaymentStatus",
+        "AnticipationStatusEnum": "codevance_api.payments.models.AnticipationStatus",
+        "RequestLogActionEnum": "codevance_api.payments.models.RequestLogAction",
+    },
+}

@@ -86,5 +86,7 @@ def json_error_view(status_code, code, message):
     return view
 
 
+handler400 = json_error_view(status.HTTP_400_BAD_REQUEST, "bad_request", "Bad request.")
+handler403 = json_error_view(status.HTTP_403_FORBIDDEN, "permission_denied", "Forbidden.")
 handler404 = json_error_view(status.HTTP_404_NOT_FOUND, "not_found", "Not found.")
 handler500 = json_error_view(status.HTTP_500_INTERNAL_SERVER_ERROR, "server_error", "Internal server error.")
