@@ -11,7 +11,7 @@ urlpatterns = [
     # The OpenAPI contract and the docs pages built on it (assets from drf-spectacular-sidecar).
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
-    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema", template_name="core/redoc.html"), name="redoc"),
 ]
 
 handler400 = "codevance_api.core.exceptions.handler400"

@@ -156,6 +156,10 @@ class _TokenRefreshDocs(OpenApiViewExtension):
                         "invalid token", 401, code="token_not_valid", message="Token is invalid")]},
                 ),
             },
+            examples=[
+                OpenApiExample("refresh", value={"refresh": "eyJhbGciOi..."}, request_only=True),
+                OpenApiExample("new access token", value={"access": "eyJhbGciOi..."}, response_only=True),
+            ],
         )
         class Fixed(self.target_class):
             pass

@@ -33,5 +33,7 @@ def test_batch_returns_anticipations_in_the_order_asked(frozen_today, supplier):
 def test_duplicate_ids_are_refused(frozen_today, supplier):
     payment = PaymentFactory(supplier=supplier)
     with pytest.raises(ValidationFailed):
-        anticipation_request_batch(actor=supplier.user, payment_ids=[payment.pk, payment.pk], new_due_date=date(2024, 9, 20))
+        anticipation_request_batch(
+            actor=supplier.user, payment_ids=[payment.pk, payment.pk], new_due_date=date(2024, 9, 20)
+        )
     assert not Anticipation.objects.exists()
