@@ -175,6 +175,7 @@ LOGGING = {
 
 INSTALLED_APPS += ["django_filters", "drf_spectacular", "drf_spectacular_sidecar"]
 REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"] = "drf_spectacular.openapi.AutoSchema"
+REST_FRAMEWORK["DEFAULT_CONTENT_NEGOTIATION_CLASS"] = "codevance_api.core.negotiation.ContentNegotiation"
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Codevance API",

@@ -69,7 +69,11 @@ class CSVExportMixin:
     csv_filename = "export.csv"
 
     def get_renderers(self):
-        return [*super().get_renderers(), CSVRenderer()]
+        renderers = super().get_renderers()
+        request = getattr(self, "request", None)
+        if request is None or request.method in ("GET", "HEAD"):
+            renderers.append(CSVRenderer())
+        return renderers
 
     def list(self, request, *args, **kwargs):
         if getattr(request.accepted_renderer, "format", None) == CSVRenderer.format:

@@ -3,7 +3,6 @@ drf-spectacular documents them. A value that cannot be parsed is a 400 naming th
 
 import django_filters
 from django import forms
-from django_filters.constants import EMPTY_VALUES
 from drf_spectacular.utils import extend_schema_field
 
 from . import selectors
@@ -44,9 +43,9 @@ class TotalOrderingFilter(django_filters.OrderingFilter):
     """`?ordering=a,-b`: the id is always appended as the tie-breaker, so pages never overlap or skip."""
 
     def filter(self, qs, value):
-        if value in EMPTY_VALUES:
+        ordering = [self.get_ordering_value(param) for param in value or [] if param]
+        if not ordering:
             return qs
-        ordering = [self.get_ordering_value(param) for param in value]
         return qs.order_by(*ordering, "-id" if ordering[-1].startswith("-") else "id")
 
 

@@ -32,8 +32,17 @@ def test_body_that_is_not_json_is_415_in_the_error_shape(supplier_client):
     _assert_error_shape(response, 415, "unsupported_media_type")
 
 
-def test_unknown_output_format_is_404_in_the_error_shape(supplier_client):
-    _assert_error_shape(supplier_client.get("/api/payments/?format=xml"), 404, "not_found")
+@pytest.mark.parametrize("url", ["/api/payments/?format=xml", "/api/anticipations/?format=csv", "/api/logs/?format=x"])
+def test_unknown_output_format_is_400_naming_the_parameter(supplier_client, url):
+    body = _assert_error_shape(supplier_client.get(url), 400, "validation_error")
+    assert "format" in body["errors"]
+
+
+def test_csv_is_offered_on_reads_only(frozen_today, supplier_client):
+    response = supplier_client.post("/api/payments/?format=csv", {"due_date": "2024-10-01", "value": "1.00"},
+                                    format="json")
+    body = _assert_error_shape(response, 400, "validation_error")
+    assert "json" in body["errors"]["format"][0]
 
 
 def test_missing_token_is_401_in_the_error_shape(api_client):

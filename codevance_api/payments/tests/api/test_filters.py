@@ -108,6 +108,12 @@ def test_payments_default_order_is_by_due_date(frozen_today, operator_client):
     assert _ids(operator_client, "/api/payments/") == [sooner.pk, later.pk]
 
 
+@pytest.mark.parametrize("ordering", [",", "value,,", ""])
+def test_payments_empty_ordering_entries_are_ignored(frozen_today, operator_client, ordering):
+    cheap, dear = PaymentFactory(value=Decimal("1.00")), PaymentFactory(value=Decimal("9.00"))
+    assert sorted(_ids(operator_client, f"/api/payments/?ordering={ordering}")) == sorted([cheap.pk, dear.pk])
+
+
 @pytest.mark.parametrize("ordering", ["password", "supplier__user__password", "id;drop", "status"])
 def test_payments_unknown_ordering_is_400(operator_client, ordering):
     _assert_400_naming(operator_client, f"/api/payments/?ordering={ordering}", "ordering")
