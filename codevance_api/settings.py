@@ -188,6 +188,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SWAGGER_UI_SETTINGS": {"persistAuthorization": True},
+    "TAGS": [
+        {"name": "auth", "description": "Tokens: log in, then send `Authorization: Bearer <access>`."},
+        {"name": "payments", "description": "Payments, their derived status, and quotes of anticipating them."},
+        {"name": "anticipations", "description": "Requests to be paid early, one or a batch, and their decisions."},
+        {"name": "logs", "description": "The append-only audit trail of requests and decisions."},
+    ],
     "ENUM_NAME_OVERRIDES": {
         "PaymentStatusEnum": "codevance_api.payments.models.PaymentStatus",
         "AnticipationStatusEnum": "codevance_api.payments.models.AnticipationStatus",

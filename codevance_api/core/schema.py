@@ -112,8 +112,11 @@ class _TokenObtainPairDocs(OpenApiViewExtension):
                 "TokenObtainRequest", {"email": serializers.EmailField(), "password": serializers.CharField()}
             ),
             responses={
-                (200, JSON): inline_serializer(
-                    "TokenPair", {"refresh": serializers.CharField(), "access": serializers.CharField()}
+                (200, JSON): OpenApiResponse(
+                    inline_serializer(
+                        "TokenPair", {"refresh": serializers.CharField(), "access": serializers.CharField()}
+                    ),
+                    description="A refresh and an access token.",
                 ),
                 **error_responses(
                     400,
@@ -147,7 +150,10 @@ class _TokenRefreshDocs(OpenApiViewExtension):
             description="An invalid or expired refresh token is a 401.",
             request=inline_serializer("TokenRefreshRequest", {"refresh": serializers.CharField()}),
             responses={
-                (200, JSON): inline_serializer("AccessToken", {"access": serializers.CharField()}),
+                (200, JSON): OpenApiResponse(
+                    inline_serializer("AccessToken", {"access": serializers.CharField()}),
+                    description="A new access token.",
+                ),
                 **error_responses(
                     400,
                     401,

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -127,8 +127,8 @@ ANTICIPATION_RULES = (
         description="The payments you may see (a supplier its own, an operator all), by due date unless "
         "`ordering` says otherwise. Each has its derived `status`. " + CSV_DESCRIPTION,
         responses={
-            (200, JSON): PaymentOutputSerializer(many=True),
-            (200, CSV): OpenApiTypes.STR,
+            (200, JSON): OpenApiResponse(PaymentOutputSerializer(many=True), description="A page of payments."),
+            (200, CSV): OpenApiResponse(OpenApiTypes.STR, description=CSV_DESCRIPTION),
             **error_responses(400, 401, 403, 404, examples={400: [INVALID_STATUS]}),
         },
         examples=[OpenApiExample("a payment", value=PAYMENT_EXAMPLE, response_only=True, media_type=JSON)],
@@ -141,7 +141,10 @@ ANTICIPATION_RULES = (
         "`due_date` is today or later, at most 3650 days ahead. Other fields are computed by the server "
         "and refused if sent.",
         request=PaymentCreateSerializer,
-        responses={(201, JSON): PaymentOutputSerializer, **error_responses(400, 401, 403, 415)},
+        responses={
+            (201, JSON): OpenApiResponse(PaymentOutputSerializer, description="The registered payment."),
+            **error_responses(400, 401, 403, 415),
+        },
         examples=[
             OpenApiExample("new payment", value={"due_date": "2024-10-01", "value": "1000.00"}, request_only=True),
             OpenApiExample("registered", value=PAYMENT_EXAMPLE, response_only=True, status_codes=[201]),
@@ -181,7 +184,10 @@ class PaymentListCreateView(CSVExportMixin, generics.ListAPIView):
         tags=["payments"],
         summary="Show a payment",
         description="A payment you may see, with its derived status; another supplier's payment is a 404.",
-        responses={(200, JSON): PaymentOutputSerializer, **error_responses(401, 403, 404)},
+        responses={
+            (200, JSON): OpenApiResponse(PaymentOutputSerializer, description="The payment."),
+            **error_responses(401, 403, 404),
+        },
         examples=[OpenApiExample("a payment", value=PAYMENT_EXAMPLE, response_only=True)],
     )
 )
@@ -201,7 +207,7 @@ class PaymentDetailView(generics.RetrieveAPIView):
         "creating anything. " + ANTICIPATION_RULES,
         parameters=[QuoteQuerySerializer],
         responses={
-            (200, JSON): QuoteOutputSerializer,
+            (200, JSON): OpenApiResponse(QuoteOutputSerializer, description="The quote; nothing was created."),
             **error_responses(
                 400, 401, 403, 404, 409,
                 examples={400: [NOT_BEFORE_DUE_DATE], 409: [ALREADY_ANTICIPATED, DUE_DATE_REACHED]},
@@ -229,7 +235,7 @@ class PaymentQuoteView(APIView):
         "1 to 100 distinct ids. " + ANTICIPATION_RULES,
         request=BatchQuoteRequestSerializer,
         responses={
-            (200, JSON): BatchQuoteOutputSerializer,
+            (200, JSON): OpenApiResponse(BatchQuoteOutputSerializer, description="A line per payment, and totals."),
             **error_responses(400, 401, 403, 415, serializer=BatchErrorSerializer, examples={400: [BATCH_REJECTED]}),
         },
         examples=[
@@ -281,7 +287,12 @@ class PaymentBatchQuoteView(APIView):
         summary="List anticipations",
         description="The anticipations you may see (a supplier those of its payments, an operator all), "
         "newest first unless `ordering` says otherwise.",
-        responses={(200, JSON): AnticipationOutputSerializer(many=True), **error_responses(400, 401, 403, 404)},
+        responses={
+            (200, JSON): OpenApiResponse(
+                AnticipationOutputSerializer(many=True), description="A page of anticipations."
+            ),
+            **error_responses(400, 401, 403, 404),
+        },
         examples=[OpenApiExample("an anticipation", value=ANTICIPATION_EXAMPLE, response_only=True)],
     ),
     post=extend_schema(
@@ -293,7 +304,7 @@ class PaymentBatchQuoteView(APIView):
         + ANTICIPATION_RULES,
         request=AnticipationRequestSerializer,
         responses={
-            (201, JSON): AnticipationOutputSerializer,
+            (201, JSON): OpenApiResponse(AnticipationOutputSerializer, description="The pending anticipation."),
             **error_responses(
                 400, 401, 403, 409, 415,
                 examples={400: [NOT_BEFORE_DUE_DATE], 409: [ALREADY_ANTICIPATED, DUE_DATE_REACHED]},
@@ -333,7 +344,9 @@ class AnticipationListCreateView(generics.ListAPIView):
         "payment id. " + ANTICIPATION_RULES,
         request=BatchAnticipationRequestSerializer,
         responses={
-            (201, JSON): AnticipationOutputSerializer(many=True),
+            (201, JSON): OpenApiResponse(
+                AnticipationOutputSerializer(many=True), description="Every anticipation created."
+            ),
             **error_responses(400, 401, 403, 415, serializer=BatchErrorSerializer, examples={400: [BATCH_REJECTED]}),
         },
         examples=[
@@ -357,7 +370,10 @@ class AnticipationBatchView(APIView):
         tags=["anticipations"],
         summary="Show an anticipation",
         description="An anticipation you may see; another supplier's is a 404.",
-        responses={(200, JSON): AnticipationOutputSerializer, **error_responses(401, 403, 404)},
+        responses={
+            (200, JSON): OpenApiResponse(AnticipationOutputSerializer, description="The anticipation."),
+            **error_responses(401, 403, 404),
+        },
         examples=[OpenApiExample("an anticipation", value=ANTICIPATION_EXAMPLE, response_only=True)],
     ),
     patch=extend_schema(
@@ -370,7 +386,7 @@ class AnticipationBatchView(APIView):
         "`reason` may be sent. Suppliers get a 403.",
         request=AnticipationDecisionSerializer,
         responses={
-            (200, JSON): AnticipationOutputSerializer,
+            (200, JSON): OpenApiResponse(AnticipationOutputSerializer, description="The decided anticipation."),
             **error_responses(
                 400, 401, 403, 404, 409, 415,
                 examples={
@@ -416,8 +432,8 @@ class AnticipationDetailView(generics.RetrieveAPIView):
         description="One row per request (`R`), approval (`A`) and denial (`D`) of an anticipation, newest "
         "first; a supplier sees those of its own payments. " + CSV_DESCRIPTION,
         responses={
-            (200, JSON): RequestLogOutputSerializer(many=True),
-            (200, CSV): OpenApiTypes.STR,
+            (200, JSON): OpenApiResponse(RequestLogOutputSerializer(many=True), description="A page of log rows."),
+            (200, CSV): OpenApiResponse(OpenApiTypes.STR, description=CSV_DESCRIPTION),
             **error_responses(400, 401, 403, 404),
         },
         examples=[OpenApiExample("a decision", value=LOG_EXAMPLE, response_only=True, media_type=JSON)],
