@@ -76,7 +76,7 @@ def payment_list(*, user, status: str | None = None, on: date | None = None) -> 
     on = on or today()
     payments = payments_visible_to(user).annotate(status=payment_status_expression(on))
     if status:
-        payments = payments.filter(_payment_status_conditions(on)[parse_payment_status(status)])
+        payments = payments_in_status(payments, status=status, on=on)
     return payments.order_by("due_date", "id")
 
 
