@@ -421,3 +421,32 @@ if SENTRY_DSN:
         release=config("SENTRY_RELEASE", default=config("HEROKU_SLUG_COMMIT", default="")),
         traces_sample_rate=config("SENTRY_TRACES_SAMPLE_RATE", default=0.0, cast=float),
     )
+# --- API contract: OpenAPI schema, live docs, filters (issue 4) ------------------------------
+
+INSTALLED_APPS += ["django_filters", "drf_spectacular", "drf_spectacular_sidecar"]
+REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"] = "drf_spectacular.openapi.AutoSchema"
+REST_FRAMEWORK["DEFAULT_CONTENT_NEGOTIATION_CLASS"] = "codevance_api.core.negotiation.ContentNegotiation"
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Codevance API",
+    "DESCRIPTION": (Path(__file__).resolve().parent / "core" / "schema_description.md").read_text(),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    # The docs pages load their JavaScript and CSS from this service's static files, never a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"persistAuthorization": True},
+    "TAGS": [
+        {"name": "auth", "description": "Tokens: log in, then send `Authorization: Bearer <access>`."},
+        {"name": "payments", "description": "Payments, their derived status, and quotes of anticipating them."},
+        {"name": "anticipations", "description": "Requests to be paid early, one or a batch, and their decisions."},
+        {"name": "logs", "description": "The append-only audit trail of requests and decisions."},
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "PaymentStatusEnum": "codevance_api.payments.models.PaymentStatus",
+        "AnticipationStatusEnum": "codevance_api.payments.models.AnticipationStatus",
+        "RequestLogActionEnum": "codevance_api.payments.models.RequestLogAction",
+    },
+}

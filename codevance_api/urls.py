@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from codevance_api.accounts.views import LogoutView, TokenObtainPairView, TokenRefreshView
 from codevance_api.core.health import healthz, readyz
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -12,9 +13,15 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
     path("api/", include("codevance_api.payments.urls")),
+    # The OpenAPI contract and the docs pages built on it (assets from drf-spectacular-sidecar).
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema", template_name="core/redoc.html"), name="redoc"),
     # The server-rendered web area for suppliers and operators: /, /login/, /supplier/..., /operator/...
     path("", include("codevance_api.web.urls")),
 ]
 
+handler400 = "codevance_api.core.exceptions.handler400"
+handler403 = "codevance_api.core.exceptions.handler403"
 handler404 = "codevance_api.core.exceptions.handler404"
 handler500 = "codevance_api.core.exceptions.handler500"

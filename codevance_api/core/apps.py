@@ -12,3 +12,4 @@ class CoreConfig(AppConfig):
         from .request_id import forget_request_id
 
         request_finished.connect(forget_request_id, dispatch_uid="forget_request_id")
+        from . import schema  # noqa: F401  (registers the OpenAPI extensions)

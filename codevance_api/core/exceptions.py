@@ -42,10 +42,10 @@ def error_body(*, code, message, errors=None, **extra):
 def exception_handler(exc, context):
     if isinstance(exc, ApplicationError):
         set_rollback()
-        errors = {exc.field: [exc.message]} if exc.field else None
-        return Response(
-            error_body(code=exc.code, message=exc.message, errors=errors, **exc.extra), status=exc.status_code
-        )
+        extra = dict(exc.extra)
+        # An error may bring its own field errors (a rejected batch lists one per payment).
+        errors = extra.pop("errors", None) or ({exc.field: [exc.message]} if exc.field else None)
+        return Response(error_body(code=exc.code, message=exc.message, errors=errors, **extra), status=exc.status_code)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
@@ -86,5 +86,7 @@ def json_error_view(status_code, code, message):
     return view
 
 
+handler400 = json_error_view(status.HTTP_400_BAD_REQUEST, "bad_request", "Bad request.")
+handler403 = json_error_view(status.HTTP_403_FORBIDDEN, "permission_denied", "Forbidden.")
 handler404 = json_error_view(status.HTTP_404_NOT_FOUND, "not_found", "Not found.")
 handler500 = json_error_view(status.HTTP_500_INTERNAL_SERVER_ERROR, "server_error", "Internal server error.")

@@ -7,7 +7,15 @@ from django.db.models import Case, CharField, Q, QuerySet, Value, When
 from codevance_api.core.dates import today
 from codevance_api.core.errors import ValidationFailed
 
-from .models import Anticipation, AnticipationStatus, Payment, PaymentStatus, RequestLog, Supplier
+from .models import (
+    Anticipation,
+    AnticipationStatus,
+    Payment,
+    PaymentStatus,
+    RequestLog,
+    RequestLogAction,
+    Supplier,
+)
 
 
 def user_is_operator(user) -> bool:
@@ -68,7 +76,7 @@ def payment_list(*, user, status: str | None = None, on: date | None = None) -> 
     on = on or today()
     payments = payments_visible_to(user).annotate(status=payment_status_expression(on))
     if status:
-        payments = payments.filter(_payment_status_conditions(on)[parse_payment_status(status)])
+        payments = payments_in_status(payments, status=status, on=on)
     return payments.order_by("due_date", "id")
 
 
@@ -138,3 +146,18 @@ def request_logs_visible_to(user) -> QuerySet[RequestLog]:
 
 def request_log_list(*, user) -> QuerySet[RequestLog]:
     return request_logs_visible_to(user).order_by("-created_at", "-id")
+
+
+def payments_in_status(payments: QuerySet[Payment], *, status: str, on: date | None = None) -> QuerySet[Payment]:
+    """Keep the payments whose derived status is `status` (a client's string: see parse_payment_status)."""
+    return payments.filter(_payment_status_conditions(on or today())[parse_payment_status(status)])
+
+
+def parse_request_log_action(raw: str) -> RequestLogAction:
+    candidate = raw.strip().upper()
+    if candidate not in RequestLogAction.values:
+        valid = ", ".join(RequestLogAction.values)
+        raise ValidationFailed(
+            f"Unknown log action {raw!r}: use one of {valid}.", field="action", code="invalid_action"
+        )
+    return RequestLogAction(candidate)

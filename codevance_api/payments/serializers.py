@@ -67,3 +67,59 @@ class RequestLogOutputSerializer(serializers.ModelSerializer):
         model = RequestLog
         fields = ["id", "anticipation", "created_at", "user", "action", "reason"]
         read_only_fields = fields
+
+
+MAX_BATCH_SIZE = 100
+
+
+class QuoteQuerySerializer(serializers.Serializer):
+    new_due_date = serializers.DateField(
+        required=False, help_text="The date to be paid on (YYYY-MM-DD); today when left out."
+    )
+
+
+class QuoteOutputSerializer(serializers.Serializer):
+    payment = serializers.IntegerField()
+    new_due_date = serializers.DateField()
+    days = serializers.IntegerField(help_text="Days paid before the due date.")
+    discount = serializers.DecimalField(max_digits=12, decimal_places=2)
+    new_value = serializers.DecimalField(max_digits=12, decimal_places=2)
+
+
+class PaymentIdsField(serializers.ListField):
+    child = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+
+    def __init__(self, **kwargs):
+        super().__init__(min_length=1, max_length=MAX_BATCH_SIZE, **kwargs)
+
+    def to_internal_value(self, data):
+        ids = super().to_internal_value(data)
+        duplicates = sorted({pk for pk in ids if ids.count(pk) > 1})
+        if duplicates:
+            raise serializers.ValidationError(
+                f"Each payment may appear once; repeated: {', '.join(map(str, duplicates))}.", code="duplicate"
+            )
+        return ids
+
+
+class BatchAnticipationRequestSerializer(StrictSerializer):
+    payments = PaymentIdsField(help_text=f"1 to {MAX_BATCH_SIZE} distinct payment ids.")
+    new_due_date = serializers.DateField()
+
+
+class BatchQuoteRequestSerializer(StrictSerializer):
+    payments = PaymentIdsField(help_text=f"1 to {MAX_BATCH_SIZE} distinct payment ids.")
+    new_due_date = serializers.DateField(required=False, help_text="Today when left out.")
+
+
+class QuoteTotalsSerializer(serializers.Serializer):
+    payments = serializers.IntegerField(help_text="How many payments are quoted.")
+    value = serializers.DecimalField(max_digits=14, decimal_places=2, help_text="Sum of their current values.")
+    discount = serializers.DecimalField(max_digits=14, decimal_places=2)
+    new_value = serializers.DecimalField(max_digits=14, decimal_places=2)
+
+
+class BatchQuoteOutputSerializer(serializers.Serializer):
+    new_due_date = serializers.DateField()
+    lines = QuoteOutputSerializer(many=True)
+    totals = QuoteTotalsSerializer()

@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 
 from codevance_api.accounts.services import user_create
 from codevance_api.core.dates import today
-from codevance_api.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from codevance_api.core.errors import ApplicationError, Conflict, Forbidden, NotFound, ValidationFailed
 from codevance_api.notifications.services import notification_create
 
 from . import pricing
@@ -225,3 +225,63 @@ def anticipation_decide(*, actor, anticipation_id: int, status: str, reason: str
         log = RequestLog.objects.create(anticipation=anticipation, user=actor, action=DECISIONS[status], reason=reason)
         notification_create(log=log)
     return anticipation
+
+
+class BatchRejected(ValidationFailed):
+    """Some payments of a batch broke a rule: nothing was created. `failures` maps each payment id to its rule."""
+
+    default_code = "batch_rejected"
+
+    def __init__(self, *, verb: str, total: int, failures: dict[int, ApplicationError]):
+        listed = "; ".join(f"payment {pk}: {error.message}" for pk, error in failures.items())
+        super().__init__(
+            f"{len(failures)} of {total} payments cannot be {verb}, so none was: {listed}",
+            extra={
+                "errors": {"payments": [f"Payment {pk}: {error.message}" for pk, error in failures.items()]},
+                "failures": {str(pk): {"code": error.code, "message": error.message} for pk, error in failures.items()},
+            },
+        )
+        self.failures = failures
+
+
+def anticipation_quote_batch(
+    *, actor, payment_ids: list[int], new_due_date: date
+) -> list[tuple[Payment, pricing.Quote]]:
+    """Quote several payments to one date with the rules of anticipation_quote; any failure rejects all."""
+    _require_operator_or_supplier(actor)
+    payments = payments_visible_to(actor).in_bulk(payment_ids)
+    quotes, failures = [], {}
+    for pk in payment_ids:
+        try:
+            if pk not in payments:
+                raise _does_not_exist("payment", pk)
+            quotes.append((payments[pk], anticipation_quote(payment=payments[pk], new_due_date=new_due_date)))
+        except ApplicationError as error:
+            failures[pk] = error
+    if failures:
+        raise BatchRejected(verb=f"quoted for {new_due_date}", total=len(payment_ids), failures=failures)
+    return quotes
+
+
+def anticipation_request_batch(*, actor, payment_ids: list[int], new_due_date: date) -> list[Anticipation]:
+    """Anticipate several payments to one date, all or nothing.
+
+    Each payment goes through anticipation_request (its rules, its log, its email after commit) in
+    one transaction; if any fails, the transaction is rolled back, so no anticipation, log or email
+    is left, and the error lists every failing payment. Payments are locked in id order so that
+    overlapping batches cannot deadlock.
+    """
+    _require_operator_or_supplier(actor)
+    if len(set(payment_ids)) != len(payment_ids):
+        raise ValidationFailed("Each payment may appear once in a batch.", field="payments", code="duplicate")
+    anticipations, failures = {}, {}
+    with transaction.atomic():
+        for pk in sorted(payment_ids):
+            try:
+                anticipations[pk] = anticipation_request(actor=actor, payment_id=pk, new_due_date=new_due_date)
+            except ApplicationError as error:
+                failures[pk] = error
+        if failures:
+            ordered = {pk: failures[pk] for pk in payment_ids if pk in failures}
+            raise BatchRejected(verb=f"anticipated to {new_due_date}", total=len(payment_ids), failures=ordered)
+    return [anticipations[pk] for pk in payment_ids]

@@ -1,0 +1,173 @@
+"""OpenAPI documentation helpers: the one error shape as a schema, and error responses per operation.
+
+Imported by CoreConfig.ready() so that the extension documenting simplejwt's token views is registered.
+"""
+
+from drf_spectacular.extensions import OpenApiViewExtension
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_field, inline_serializer
+from rest_framework import serializers
+
+_FIELD_ERRORS_SCHEMA = {
+    "type": "object",
+    "description": "Validation errors only: each offending field or query parameter with its messages "
+    "(a list field may nest them by item index).",
+    "additionalProperties": {
+        "anyOf": [{"type": "array", "items": {"type": "string"}}, {"type": "object", "additionalProperties": {}}]
+    },
+}
+
+
+@extend_schema_field(_FIELD_ERRORS_SCHEMA)
+class FieldErrorsField(serializers.DictField):
+    pass
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The one error shape of the API (core/exceptions.py)."""
+
+    code = serializers.CharField(help_text="Machine-readable reason, e.g. `validation_error`, `not_found`.")
+    message = serializers.CharField(help_text="A human explanation of what went wrong.")
+    errors = FieldErrorsField(required=False)
+
+
+class BatchFailureSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+
+
+class BatchErrorSerializer(ErrorSerializer):
+    """A rejected batch: nothing was created; `failures` says which payment broke which rule."""
+
+    failures = serializers.DictField(
+        child=BatchFailureSerializer(), required=False, help_text="Keyed by payment id: the rule each one broke."
+    )
+
+
+ERROR_DESCRIPTIONS = {
+    400: "Bad input: malformed JSON, wrong types, out-of-range values, unknown ids, invalid filters. "
+    "`errors` names each field or parameter.",
+    401: "No token, or an invalid or expired one.",
+    403: "The user is neither an operator nor a supplier, or the action is for operators only.",
+    404: "The object does not exist or is not visible to you (or the page is past the last one).",
+    405: "The method is not offered on this path.",
+    409: "The object's current state does not allow it (already anticipated, due date reached, already decided).",
+    415: "The body is not JSON.",
+}
+
+ERROR_EXAMPLES = {
+    400: {"code": "validation_error", "message": "new_due_date: Date has wrong format. Use one of these formats "
+          "instead: YYYY-MM-DD.", "errors": {"new_due_date": [
+              "Date has wrong format. Use one of these formats instead: YYYY-MM-DD."]}},
+    401: {"code": "not_authenticated", "message": "Authentication credentials were not provided."},
+    403: {"code": "permission_denied", "message": "Only operators and suppliers may use this API."},
+    404: {"code": "not_found", "message": "No Payment matches the given query."},
+    405: {"code": "method_not_allowed", "message": 'Method "DELETE" not allowed.'},
+    409: {"code": "payment_already_anticipated",
+          "message": "Payment 7 already has an anticipation: only available payments can be anticipated."},
+    415: {"code": "unsupported_media_type",
+          "message": 'Unsupported media type "application/x-www-form-urlencoded" in request.'},
+}
+
+JSON = "application/json"
+
+
+def error_responses(*statuses, serializer=ErrorSerializer, examples=None):
+    """Responses for `statuses`, each with the error body and an example, keyed for `extend_schema(responses=)`.
+
+    `examples` overrides the default example of a status: {409: [OpenApiExample(...)], ...}.
+    """
+    examples = examples or {}
+    responses = {}
+    for status in statuses:
+        status_examples = examples.get(status) or [
+            OpenApiExample(f"{status}", value=ERROR_EXAMPLES[status], response_only=True, status_codes=[status])
+        ]
+        responses[(status, JSON)] = OpenApiResponse(
+            response=serializer if status == 400 else ErrorSerializer,
+            description=ERROR_DESCRIPTIONS[status],
+            examples=status_examples,
+        )
+    return responses
+
+
+def error_example(name, status, *, code, message, errors=None, **extra):
+    value = {"code": code, "message": message}
+    if errors is not None:
+        value["errors"] = errors
+    value.update(extra)
+    return OpenApiExample(name, value=value, response_only=True, status_codes=[status])
+
+
+class _TokenObtainPairDocs(OpenApiViewExtension):
+    target_class = "rest_framework_simplejwt.views.TokenObtainPairView"
+
+    def view_replacement(self):
+        @extend_schema(
+            tags=["auth"],
+            summary="Obtain an access and a refresh token",
+            description="Log in with email (case-insensitive) and password. The access token goes in "
+            "`Authorization: Bearer <access>`; the refresh token obtains new access tokens. Bad "
+            "credentials and inactive users are a 401.",
+            request=inline_serializer(
+                "TokenObtainRequest", {"email": serializers.EmailField(), "password": serializers.CharField()}
+            ),
+            responses={
+                (200, JSON): OpenApiResponse(
+                    inline_serializer(
+                        "TokenPair", {"refresh": serializers.CharField(), "access": serializers.CharField()}
+                    ),
+                    description="A refresh and an access token.",
+                ),
+                **error_responses(
+                    400,
+                    401,
+                    415,
+                    examples={401: [error_example(
+                        "bad credentials", 401, code="no_active_account",
+                        message="No active account found with the given credentials")]},
+                ),
+            },
+            examples=[
+                OpenApiExample("login", value={"email": "user01@email.com", "password": "user01"}, request_only=True),
+                OpenApiExample(
+                    "tokens", value={"refresh": "eyJhbGciOi...", "access": "eyJhbGciOi..."}, response_only=True
+                ),
+            ],
+        )
+        class Fixed(self.target_class):
+            pass
+
+        return Fixed
+
+
+class _TokenRefreshDocs(OpenApiViewExtension):
+    target_class = "rest_framework_simplejwt.views.TokenRefreshView"
+
+    def view_replacement(self):
+        @extend_schema(
+            tags=["auth"],
+            summary="Obtain a new access token from a refresh token",
+            description="An invalid or expired refresh token is a 401.",
+            request=inline_serializer("TokenRefreshRequest", {"refresh": serializers.CharField()}),
+            responses={
+                (200, JSON): OpenApiResponse(
+                    inline_serializer("AccessToken", {"access": serializers.CharField()}),
+                    description="A new access token.",
+                ),
+                **error_responses(
+                    400,
+                    401,
+                    415,
+                    examples={401: [error_example(
+                        "invalid token", 401, code="token_not_valid", message="Token is invalid")]},
+                ),
+            },
+            examples=[
+                OpenApiExample("refresh", value={"refresh": "eyJhbGciOi..."}, request_only=True),
+                OpenApiExample("new access token", value={"access": "eyJhbGciOi..."}, response_only=True),
+            ],
+        )
+        class Fixed(self.target_class):
+            pass
+
+        return Fixed

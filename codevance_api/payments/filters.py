@@ -1,0 +1,118 @@
+"""Query-string filters of the lists, each declared once: django-filter parses and validates them,
+drf-spectacular documents them. A value that cannot be parsed is a 400 naming the parameter."""
+
+import django_filters
+from django import forms
+from drf_spectacular.utils import extend_schema_field
+
+from . import selectors
+from .models import (
+    MAX_PAYMENT_VALUE,
+    AnticipationStatus,
+    PaymentStatus,
+    RequestLogAction,
+)
+
+MAX_ID = 2**63 - 1
+
+
+class IdFilter(django_filters.Filter):
+    """A positive whole-number id (bounded, so a huge one is a 400 rather than a database overflow)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
+
+
+def _value_filter(lookup_expr: str, help_text: str) -> django_filters.NumberFilter:
+    return django_filters.NumberFilter(
+        field_name="value",
+        lookup_expr=lookup_expr,
+        max_digits=12,
+        decimal_places=2,
+        min_value=0,
+        max_value=MAX_PAYMENT_VALUE,
+        help_text=help_text,
+    )
+
+
+class TotalOrderingFilter(django_filters.OrderingFilter):
+    """`?ordering=a,-b`: the id is always appended as the tie-breaker, so pages never overlap or skip."""
+
+    def filter(self, qs, value):
+        ordering = [self.get_ordering_value(param) for param in value or [] if param]
+        if not ordering:
+            return qs
+        return qs.order_by(*ordering, "-id" if ordering[-1].startswith("-") else "id")
+
+
+def _choices_schema(label: str, choices) -> dict:
+    """The schema of a case-insensitive choice parameter; an unknown value is a 400 naming the valid ones."""
+    listed = ", ".join(f"`{value}` {name.lower()}" for value, name in choices.choices)
+    return {"type": "string", "enum": choices.values, "description": f"{label} (case-insensitive): {listed}."}
+
+
+class PaymentFilter(django_filters.FilterSet):
+    status = django_filters.CharFilter(method="filter_status")
+    supplier = IdFilter(field_name="supplier_id", help_text="The supplier's id (useful to operators).")
+    due_date_after = django_filters.DateFilter(
+        field_name="due_date", lookup_expr="gte", help_text="Due on or after this date (YYYY-MM-DD)."
+    )
+    due_date_before = django_filters.DateFilter(
+        field_name="due_date", lookup_expr="lte", help_text="Due on or before this date (YYYY-MM-DD)."
+    )
+    value_min = _value_filter("gte", "Value at least this much.")
+    value_max = _value_filter("lte", "Value at most this much.")
+    ordering = TotalOrderingFilter(
+        fields=("due_date", "value", "creation_date"),
+        help_text="Sort by `due_date`, `value` or `creation_date` (`-` for descending, comma-separated); "
+        "default `due_date`. The id breaks ties.",
+    )
+
+    @extend_schema_field(_choices_schema("The derived status", PaymentStatus))
+    def filter_status(self, queryset, name, value):
+        return selectors.payments_in_status(queryset, status=value)
+
+
+class AnticipationFilter(django_filters.FilterSet):
+    status = django_filters.CharFilter(method="filter_status")
+    payment = IdFilter(field_name="payment_id", help_text="The anticipated payment's id.")
+    new_due_date_after = django_filters.DateFilter(
+        field_name="new_due_date", lookup_expr="gte", help_text="New due date on or after this date."
+    )
+    new_due_date_before = django_filters.DateFilter(
+        field_name="new_due_date", lookup_expr="lte", help_text="New due date on or before this date."
+    )
+    created_after = django_filters.DateFilter(
+        field_name="creation_date", lookup_expr="date__gte", help_text="Requested on or after this date."
+    )
+    created_before = django_filters.DateFilter(
+        field_name="creation_date", lookup_expr="date__lte", help_text="Requested on or before this date."
+    )
+    ordering = TotalOrderingFilter(
+        fields=("new_due_date", "new_value", "creation_date"),
+        help_text="Sort by `new_due_date`, `new_value` or `creation_date` (`-` for descending, "
+        "comma-separated); default newest first. The id breaks ties.",
+    )
+
+    @extend_schema_field(_choices_schema("The status", AnticipationStatus))
+    def filter_status(self, queryset, name, value):
+        return queryset.filter(status=selectors.parse_anticipation_status(value))
+
+
+class RequestLogFilter(django_filters.FilterSet):
+    action = django_filters.CharFilter(method="filter_action")
+    anticipation = IdFilter(field_name="anticipation_id", help_text="The anticipation's id.")
+    created_after = django_filters.DateFilter(
+        field_name="created_at", lookup_expr="date__gte", help_text="Written on or after this date."
+    )
+    created_before = django_filters.DateFilter(
+        field_name="created_at", lookup_expr="date__lte", help_text="Written on or before this date."
+    )
+
+    @extend_schema_field(_choices_schema("The action", RequestLogAction))
+    def filter_action(self, queryset, name, value):
+        return queryset.filter(action=selectors.parse_request_log_action(value))
