@@ -99,7 +99,7 @@ def error_example(name, status, *, code, message, errors=None, **extra):
 
 
 class _TokenObtainPairDocs(OpenApiViewExtension):
-    target_class = "rest_framework_simplejwt.views.TokenObtainPairView"
+    target_class = "codevance_api.accounts.views.TokenObtainPairView"
 
     def view_replacement(self):
         @extend_schema(
@@ -141,18 +141,21 @@ class _TokenObtainPairDocs(OpenApiViewExtension):
 
 
 class _TokenRefreshDocs(OpenApiViewExtension):
-    target_class = "rest_framework_simplejwt.views.TokenRefreshView"
+    target_class = "codevance_api.accounts.views.TokenRefreshView"
 
     def view_replacement(self):
         @extend_schema(
             tags=["auth"],
             summary="Obtain a new access token from a refresh token",
-            description="An invalid or expired refresh token is a 401.",
+            description="Refresh tokens rotate: the answer also carries a new refresh token and the one sent is "
+            "blacklisted. An invalid, expired, blacklisted or revoked refresh token is a 401.",
             request=inline_serializer("TokenRefreshRequest", {"refresh": serializers.CharField()}),
             responses={
                 (200, JSON): OpenApiResponse(
-                    inline_serializer("AccessToken", {"access": serializers.CharField()}),
-                    description="A new access token.",
+                    inline_serializer(
+                        "RotatedTokens", {"access": serializers.CharField(), "refresh": serializers.CharField()}
+                    ),
+                    description="A new access token and the next refresh token.",
                 ),
                 **error_responses(
                     400,
@@ -164,8 +167,38 @@ class _TokenRefreshDocs(OpenApiViewExtension):
             },
             examples=[
                 OpenApiExample("refresh", value={"refresh": "eyJhbGciOi..."}, request_only=True),
-                OpenApiExample("new access token", value={"access": "eyJhbGciOi..."}, response_only=True),
+                OpenApiExample(
+                    "new tokens", value={"access": "eyJhbGciOi...", "refresh": "eyJhbGciOi..."}, response_only=True
+                ),
             ],
+        )
+        class Fixed(self.target_class):
+            pass
+
+        return Fixed
+
+
+class _LogoutDocs(OpenApiViewExtension):
+    target_class = "codevance_api.accounts.views.LogoutView"
+
+    def view_replacement(self):
+        @extend_schema(
+            tags=["auth"],
+            summary="Log out: blacklist a refresh token",
+            description="The refresh token can no longer be used. No access token is needed; access tokens "
+            "already issued stay valid until they expire. An invalid or already blacklisted token is a 401.",
+            request=inline_serializer("LogoutRequest", {"refresh": serializers.CharField()}),
+            responses={
+                (204, JSON): OpenApiResponse(description="The refresh token is blacklisted."),
+                **error_responses(
+                    400,
+                    401,
+                    415,
+                    examples={401: [error_example(
+                        "invalid token", 401, code="token_not_valid", message="Token is blacklisted")]},
+                ),
+            },
+            examples=[OpenApiExample("logout", value={"refresh": "eyJhbGciOi..."}, request_only=True)],
         )
         class Fixed(self.target_class):
             pass
