@@ -81,8 +81,7 @@ class CursorPagination(BasePagination):
                 }
             )
         self.page_size = self.get_page_size(request)
-        self.ordering = self._total_ordering(queryset)
-        self.fields = [queryset.model._meta.get_field(name) for name, _ in self.ordering]
+        self._set_order(queryset)
         cursor = self._decode_cursor(request)
         self.count = queryset.count() if self._count_requested(request) else None
 
@@ -155,7 +154,16 @@ class CursorPagination(BasePagination):
             return False
         raise ValidationError({self.count_query_param: ["Must be true or false."]})
 
+    def cursor_for(self, queryset, row, *, backwards: bool = False) -> str:
+        """The cursor of the page that starts right after `row` in `queryset`'s order (or ends before it)."""
+        self._set_order(queryset)
+        return self._encode_cursor(row, backwards=backwards)
+
     # --- order ----------------------------------------------------------------------------------
+
+    def _set_order(self, queryset) -> None:
+        self.ordering = self._total_ordering(queryset)
+        self.fields = [queryset.model._meta.get_field(name) for name, _ in self.ordering]
 
     def _total_ordering(self, queryset) -> list[tuple[str, bool]]:
         """The queryset's order as (field name, descending) pairs, ending with the primary key."""
@@ -232,7 +240,8 @@ class CursorPagination(BasePagination):
         return base64.urlsafe_b64encode(encoded).decode("ascii").rstrip("=")
 
     def _link(self, row, *, backwards: bool) -> str:
-        return replace_query_param(self.request.build_absolute_uri(), self.cursor_query_param, self._encode_cursor(row, backwards=backwards))
+        cursor = self._encode_cursor(row, backwards=backwards)
+        return replace_query_param(self.request.build_absolute_uri(), self.cursor_query_param, cursor)
 
     def get_next_link(self):
         if not (self.has_next and self.rows):

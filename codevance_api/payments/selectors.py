@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from django.db.models import Case, CharField, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, Exists, F, OuterRef, Q, QuerySet, Value, When
 
 from codevance_api.core.dates import today
 from codevance_api.core.errors import ValidationFailed
@@ -23,23 +23,49 @@ def supplier_of(user) -> Supplier | None:
         return None
 
 
+# The anticipation's status, joined once (LEFT JOIN: null when the payment has none) and named so that
+# the status expression and the filters below refer to it without resolving the relation each time.
+ANTICIPATION_STATUS = "anticipation_status"
+
+
+def with_anticipation_status(payments: QuerySet[Payment]) -> QuerySet[Payment]:
+    return payments.alias(**{ANTICIPATION_STATUS: F("anticipation__status")})
+
+
 def _payment_status_conditions(on: date) -> dict[str, Q]:
-    """One condition per derived status; together they partition every payment."""
+    """One condition per derived status; together they partition every payment.
+
+    They refer to the alias `with_anticipation_status` adds to the queryset.
+    """
     not_due = Q(due_date__gt=on)
-    no_anticipation = Q(anticipation__isnull=True)
-    pending = Q(anticipation__status=AnticipationStatus.PENDING_CONFIRMATION)
+    no_anticipation = Q(**{f"{ANTICIPATION_STATUS}__isnull": True})
+    pending = Q(**{ANTICIPATION_STATUS: AnticipationStatus.PENDING_CONFIRMATION})
     return {
-        PaymentStatus.ANTICIPATED: Q(anticipation__status=AnticipationStatus.APPROVED),
-        PaymentStatus.DENIED: Q(anticipation__status=AnticipationStatus.DENIED),
+        PaymentStatus.ANTICIPATED: Q(**{ANTICIPATION_STATUS: AnticipationStatus.APPROVED}),
+        PaymentStatus.DENIED: Q(**{ANTICIPATION_STATUS: AnticipationStatus.DENIED}),
         PaymentStatus.PENDING_CONFIRMATION: pending & not_due,
-        PaymentStatus.AVAILABLE: no_anticipation & not_due,
+        # NOT EXISTS rather than "IS NULL after the LEFT JOIN": PostgreSQL plans it as an anti-join, estimates
+        # its selectivity well and walks the due-date index, where the IS NULL form hashed every anticipation.
+        PaymentStatus.AVAILABLE: ~Exists(Anticipation.objects.filter(payment_id=OuterRef("pk"))) & not_due,
         PaymentStatus.UNAVAILABLE: (no_anticipation | pending) & ~not_due,
     }
 
 
 def payment_status_expression(on: date) -> Case:
-    whens = [When(condition, then=Value(status.value)) for status, condition in _payment_status_conditions(on).items()]
-    return Case(*whens, output_field=CharField(max_length=2))
+    """The same partition as `_payment_status_conditions`, as a CASE whose branches are tried in order
+    (so each needs fewer tests): decided anticipations first, then due payments, then pending ones."""
+    decided_or_due = [
+        When(**{ANTICIPATION_STATUS: AnticipationStatus.APPROVED}, then=Value(PaymentStatus.ANTICIPATED.value)),
+        When(**{ANTICIPATION_STATUS: AnticipationStatus.DENIED}, then=Value(PaymentStatus.DENIED.value)),
+        When(due_date__lte=on, then=Value(PaymentStatus.UNAVAILABLE.value)),
+    ]
+    pending = When(
+        **{ANTICIPATION_STATUS: AnticipationStatus.PENDING_CONFIRMATION},
+        then=Value(PaymentStatus.PENDING_CONFIRMATION.value),
+    )
+    return Case(
+        *decided_or_due, pending, default=Value(PaymentStatus.AVAILABLE.value), output_field=CharField(max_length=2)
+    )
 
 
 def parse_payment_status(raw: str) -> PaymentStatus:
@@ -66,7 +92,7 @@ def payments_visible_to(user) -> QuerySet[Payment]:
 
 def payment_list(*, user, status: str | None = None, on: date | None = None) -> QuerySet[Payment]:
     on = on or today()
-    payments = payments_visible_to(user).annotate(status=payment_status_expression(on))
+    payments = with_anticipation_status(payments_visible_to(user)).annotate(status=payment_status_expression(on))
     if status:
         payments = payments.filter(_payment_status_conditions(on)[parse_payment_status(status)])
     return payments.order_by("due_date", "id")
