@@ -55,3 +55,21 @@ def test_token_of_a_deleted_user_is_refused(db):
     client = authenticated_client(user)
     user.delete()
     assert client.get("/api/payments/").status_code == 401
+
+
+def test_user_loaded_for_a_token_has_the_same_values_as_the_orm_gives(supplier):
+    user = authenticate(supplier.user)
+    expected = type(supplier.user).objects.get(pk=supplier.user.pk)
+    for field in expected._meta.concrete_fields:
+        assert getattr(user, field.attname) == getattr(expected, field.attname), field.name
+    assert user.is_active is True and user.is_operator is False
+    assert user.supplier == supplier and user.supplier.corporate_name == supplier.corporate_name
+
+
+def test_token_whose_user_id_is_not_a_number_is_refused(api_client):
+    from rest_framework_simplejwt.tokens import AccessToken
+
+    token = AccessToken()
+    token["user_id"] = "not-a-number"
+    api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert api_client.get("/api/payments/").status_code == 401
