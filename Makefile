@@ -4,7 +4,7 @@ RUN := $(PIPENV) run
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint lock pipenv install install-dev
+.PHONY: run test lint lock pipenv install install-dev bench
 
 pipenv:
 	@python3 -m pipenv --version >/dev/null 2>&1 || python3 -m pip install --quiet pipenv
@@ -32,3 +32,7 @@ lint: install-dev
 ## Re-lock dependencies (and strip index addresses from the lock).
 lock: pipenv
 	bash scripts/lock
+
+## Benchmark against a local PostgreSQL (README "Performance"); e.g. make bench BENCH_ARGS="--payments 1000000".
+bench: install-dev
+	python3 bench/run.py $(BENCH_ARGS)

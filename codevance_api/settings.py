@@ -70,7 +70,8 @@ WSGI_APPLICATION = "codevance_api.wsgi.application"
 DATABASES = {
     "default": dj_database_url.parse(
         config("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=config("CONN_MAX_AGE", default=0, cast=int),
+        # Persistent connections (checked before reuse): opening one costs more than most requests.
+        conn_max_age=config("CONN_MAX_AGE", default=60, cast=int),
         conn_health_checks=True,
     )
 }
@@ -124,11 +125,11 @@ LOGOUT_REDIRECT_URL = "web:login"
 # --- REST API -------------------------------------------------------------------------------
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ("rest_framework_simplejwt.authentication.JWTAuthentication",),
+    "DEFAULT_AUTHENTICATION_CLASSES": ("codevance_api.payments.authentication.JWTAuthentication",),
     "DEFAULT_PERMISSION_CLASSES": ("codevance_api.payments.permissions.IsOperatorOrSupplier",),
-    "DEFAULT_PAGINATION_CLASS": "codevance_api.core.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "codevance_api.core.pagination.CursorPagination",
     "PAGE_SIZE": 10,
-    "DEFAULT_RENDERER_CLASSES": ("rest_framework.renderers.JSONRenderer",),
+    "DEFAULT_RENDERER_CLASSES": ("codevance_api.core.renderers.ORJSONRenderer",),
     "DEFAULT_PARSER_CLASSES": ("rest_framework.parsers.JSONParser",),
     "EXCEPTION_HANDLER": "codevance_api.core.exceptions.exception_handler",
     "COERCE_DECIMAL_TO_STRING": True,

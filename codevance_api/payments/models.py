@@ -54,6 +54,16 @@ class Payment(models.Model):
 
     class Meta:
         ordering = ["due_date", "id"]
+        # One index per list order, alone (operators) and after the supplier (suppliers), each ending
+        # with the id that makes the order total: a page is then one short index range scan.
+        indexes = [
+            models.Index(fields=["due_date", "id"], name="payment_due_date_id"),
+            models.Index(fields=["supplier", "due_date", "id"], name="payment_supplier_due_date_id"),
+            models.Index(fields=["value", "id"], name="payment_value_id"),
+            models.Index(fields=["supplier", "value", "id"], name="payment_supplier_value_id"),
+            models.Index(fields=["creation_date", "id"], name="payment_creation_date_id"),
+            models.Index(fields=["supplier", "creation_date", "id"], name="payment_supplier_created_id"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(value__gt=0) & Q(value__lte=MAX_PAYMENT_VALUE), name="payments_payment_value_in_range"
@@ -89,6 +99,10 @@ class Anticipation(models.Model):
 
     class Meta:
         ordering = ["creation_date", "id"]
+        indexes = [
+            models.Index(fields=["creation_date", "id"], name="anticipation_created_id"),
+            models.Index(fields=["status", "creation_date", "id"], name="anticipation_status_created_id"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=AnticipationStatus.values), name="payments_anticipation_status_valid"
@@ -130,6 +144,7 @@ class RequestLog(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["created_at", "id"], name="requestlog_created_at_id")]
         constraints = [
             models.CheckConstraint(condition=Q(action__in=RequestLogAction.values), name="payments_log_action_valid"),
             models.UniqueConstraint(

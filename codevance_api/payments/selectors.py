@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from django.db.models import Case, CharField, Q, QuerySet, Value, When
+from django.db.models import CharField, DateField, Exists, Expression, F, OuterRef, Q, QuerySet, Value
 
 from codevance_api.core.dates import today
 from codevance_api.core.errors import ValidationFailed
@@ -31,23 +31,72 @@ def supplier_of(user) -> Supplier | None:
         return None
 
 
+# The anticipation's status, joined once (LEFT JOIN: null when the payment has none) and named so that
+# the status expression and the filters below refer to it without resolving the relation each time.
+ANTICIPATION_STATUS = "anticipation_status"
+
+
+def with_anticipation_status(payments: QuerySet[Payment]) -> QuerySet[Payment]:
+    return payments.alias(**{ANTICIPATION_STATUS: F("anticipation__status")})
+
+
 def _payment_status_conditions(on: date) -> dict[str, Q]:
-    """One condition per derived status; together they partition every payment."""
+    """One condition per derived status; together they partition every payment.
+
+    They refer to the alias `with_anticipation_status` adds to the queryset.
+    """
     not_due = Q(due_date__gt=on)
-    no_anticipation = Q(anticipation__isnull=True)
-    pending = Q(anticipation__status=AnticipationStatus.PENDING_CONFIRMATION)
+    no_anticipation = Q(**{f"{ANTICIPATION_STATUS}__isnull": True})
+    pending = Q(**{ANTICIPATION_STATUS: AnticipationStatus.PENDING_CONFIRMATION})
     return {
-        PaymentStatus.ANTICIPATED: Q(anticipation__status=AnticipationStatus.APPROVED),
-        PaymentStatus.DENIED: Q(anticipation__status=AnticipationStatus.DENIED),
+        PaymentStatus.ANTICIPATED: Q(**{ANTICIPATION_STATUS: AnticipationStatus.APPROVED}),
+        PaymentStatus.DENIED: Q(**{ANTICIPATION_STATUS: AnticipationStatus.DENIED}),
         PaymentStatus.PENDING_CONFIRMATION: pending & not_due,
-        PaymentStatus.AVAILABLE: no_anticipation & not_due,
+        # NOT EXISTS rather than "IS NULL after the LEFT JOIN": PostgreSQL plans it as an anti-join, estimates
+        # its selectivity well and walks the due-date index, where the IS NULL form hashed every anticipation.
+        PaymentStatus.AVAILABLE: ~Exists(Anticipation.objects.filter(payment_id=OuterRef("pk"))) & not_due,
         PaymentStatus.UNAVAILABLE: (no_anticipation | pending) & ~not_due,
     }
 
 
-def payment_status_expression(on: date) -> Case:
-    whens = [When(condition, then=Value(status.value)) for status, condition in _payment_status_conditions(on).items()]
-    return Case(*whens, output_field=CharField(max_length=2))
+class PaymentStatusExpression(Expression):
+    """The same partition as `_payment_status_conditions`, as one CASE whose branches are tried in order
+    (so each needs fewer tests): decided anticipations first, then due payments, then pending ones.
+
+    Written as SQL over two columns rather than as Case(When(...)) because Django resolves every
+    When's lookups anew for each query, which cost more than the rest of a list request's ORM work.
+    """
+
+    output_field = CharField(max_length=2)
+
+    def __init__(self, on: date):
+        super().__init__()
+        self.sources = [F(ANTICIPATION_STATUS), F("due_date"), Value(on, output_field=DateField())]
+
+    def get_source_expressions(self):
+        return self.sources
+
+    def set_source_expressions(self, expressions):
+        self.sources = list(expressions)
+
+    def as_sql(self, compiler, connection):
+        (status, status_params), (due, due_params), (on, on_params) = (compiler.compile(e) for e in self.sources)
+        sql = (
+            f"CASE WHEN {status} = %s THEN %s WHEN {status} = %s THEN %s WHEN {due} <= {on} THEN %s "
+            f"WHEN {status} = %s THEN %s ELSE %s END"
+        )
+        params = [
+            *status_params, AnticipationStatus.APPROVED.value, PaymentStatus.ANTICIPATED.value,
+            *status_params, AnticipationStatus.DENIED.value, PaymentStatus.DENIED.value,
+            *due_params, *on_params, PaymentStatus.UNAVAILABLE.value,
+            *status_params, AnticipationStatus.PENDING_CONFIRMATION.value, PaymentStatus.PENDING_CONFIRMATION.value,
+            PaymentStatus.AVAILABLE.value,
+        ]
+        return sql, params
+
+
+def payment_status_expression(on: date) -> Expression:
+    return PaymentStatusExpression(on)
 
 
 def parse_payment_status(raw: str) -> PaymentStatus:
@@ -74,7 +123,7 @@ def payments_visible_to(user) -> QuerySet[Payment]:
 
 def payment_list(*, user, status: str | None = None, on: date | None = None) -> QuerySet[Payment]:
     on = on or today()
-    payments = payments_visible_to(user).annotate(status=payment_status_expression(on))
+    payments = with_anticipation_status(payments_visible_to(user)).annotate(status=payment_status_expression(on))
     if status:
         payments = payments_in_status(payments, status=status, on=on)
     return payments.order_by("due_date", "id")

@@ -155,7 +155,8 @@ def anticipation_request(*, actor, payment_id: int, new_due_date: date) -> Antic
             raise _does_not_exist("payment", payment_id)
         quote = anticipation_quote(payment=payment, new_due_date=new_due_date)
         try:
-            with transaction.atomic():
+            # No savepoint (two round trips fewer): on an IntegrityError the whole request rolls back anyway.
+            with transaction.atomic(savepoint=False):
                 anticipation = Anticipation.objects.create(
                     payment=payment,
                     new_due_date=new_due_date,

@@ -141,3 +141,26 @@ def test_email_is_queued_only_after_commit(frozen_today, supplier, django_captur
     callbacks[0]()
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == [supplier.user.email]
+
+
+def test_unique_constraint_is_the_last_word_when_the_checks_are_passed_and_nothing_is_half_written(
+    frozen_today, supplier, monkeypatch
+):
+    # As if a concurrent request had slipped past the lock (SQLite has none): the constraint refuses the second
+    # anticipation, the request is a 409, and no log row is left behind.
+    from codevance_api.payments import services
+
+    existing = AnticipationFactory(payment__supplier=supplier)
+    real_quote = services.anticipation_quote
+
+    def quote_as_if_not_anticipated(*, payment, new_due_date):
+        unsaved = PaymentFactory.build(pk=None, due_date=payment.due_date, value=payment.value)
+        return real_quote(payment=unsaved, new_due_date=new_due_date)
+
+    monkeypatch.setattr(services, "anticipation_quote", quote_as_if_not_anticipated)
+    logs_before = RequestLog.objects.count()
+    with pytest.raises(Conflict) as error:
+        anticipation_request(actor=supplier.user, payment_id=existing.payment_id, new_due_date=frozen_today)
+    assert error.value.code == "payment_already_anticipated"
+    assert Anticipation.objects.filter(payment_id=existing.payment_id).count() == 1
+    assert RequestLog.objects.count() == logs_before
