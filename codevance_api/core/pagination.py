@@ -111,9 +111,11 @@ class CursorPagination(BasePagination):
             "type": "object",
             "required": ["count", "next", "previous", "results"],
             "properties": {
-                "count": {"type": "integer", "nullable": True, "description": "Only with ?count=true; else null."},
-                "next": {"type": "string", "nullable": True, "format": "uri"},
-                "previous": {"type": "string", "nullable": True, "format": "uri"},
+                "count": {"type": "integer", "nullable": True, "example": None,
+                          "description": "Only with ?count=true; else null."},
+                "next": {"type": "string", "nullable": True, "format": "uri",
+                         "example": "http://localhost:8000/api/payments/?cursor=cD0yMDI0LTEwLTAx"},
+                "previous": {"type": "string", "nullable": True, "format": "uri", "example": None},
                 "results": schema,
             },
         }

@@ -3,6 +3,7 @@
 Imported by CoreConfig.ready() so that the extension documenting simplejwt's token views is registered.
 """
 
+from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
 from drf_spectacular.extensions import OpenApiViewExtension
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers
@@ -204,3 +205,9 @@ class _LogoutDocs(OpenApiViewExtension):
             pass
 
         return Fixed
+
+
+class _ProjectJWTScheme(SimpleJWTScheme):
+    """The project's JWT authentication (user and supplier in one query) is simplejwt's bearer scheme."""
+
+    target_class = "codevance_api.payments.authentication.JWTAuthentication"

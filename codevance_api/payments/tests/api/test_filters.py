@@ -208,7 +208,7 @@ def test_logs_filter_by_date(frozen_today, operator_client):
     later = AnticipationFactory()
     rows = operator_client.get("/api/logs/?created_after=2024-09-14").json()["results"]
     assert [row["anticipation"] for row in rows] == [later.pk]
-    assert operator_client.get("/api/logs/?created_before=2024-09-12").json()["count"] == 0
+    assert operator_client.get("/api/logs/?created_before=2024-09-12").json()["results"] == []
 
 
 @pytest.mark.parametrize(
