@@ -129,7 +129,10 @@ class _TokenObtainPairDocs(OpenApiViewExtension):
                 ),
             },
             examples=[
-                OpenApiExample("login", value={"email": "user01@email.com", "password": "user01"}, request_only=True),
+                # The documented demo login (make run's demo data), not a secret.
+                OpenApiExample(
+                    "login", value={"email": "user01@email.com", "password": "user01"}, request_only=True  # nosec B105
+                ),
                 OpenApiExample(
                     "tokens", value={"refresh": "eyJhbGciOi...", "access": "eyJhbGciOi..."}, response_only=True
                 ),

@@ -38,8 +38,9 @@ class _UsersWithSupplier:
             ]
             pk_column = f"{users}.{quote(user_meta.pk.column)}"
             supplier_user = f"{suppliers}.{quote(supplier_meta.get_field('user').column)}"
+            # Identifiers come from model metadata and are quoted; the only value is a bound parameter.
             self._sql = (
-                f"SELECT {', '.join(columns)} FROM {users} LEFT OUTER JOIN {suppliers} "
+                f"SELECT {', '.join(columns)} FROM {users} LEFT OUTER JOIN {suppliers} "  # nosec B608
                 f"ON ({pk_column} = {supplier_user}) WHERE {pk_column} = %s"
             )
         return self._sql
