@@ -9,8 +9,10 @@ requests but the text of the statement).
 """
 
 from django.core.exceptions import ValidationError
-from django.db import connections, router
+from django.db import router
 from rest_framework_simplejwt import authentication
+
+from codevance_api.core.statements import Statement, model_columns
 
 from .models import Supplier
 
@@ -22,28 +24,23 @@ class _UsersWithSupplier:
         self.model = user_model
         self.DoesNotExist = user_model.DoesNotExist
         self.objects = self
-        self._sql = None
+        self._users = model_columns(user_model)
+        self._suppliers = model_columns(Supplier)
+        self._statement = Statement(self._build)
 
-    def _statement(self, connection):
-        if self._sql is None:
-            quote = connection.ops.quote_name
-            user_meta, supplier_meta = self.model._meta, Supplier._meta
-            users, suppliers = quote(user_meta.db_table), quote(supplier_meta.db_table)
-            columns = [f"{users}.{quote(f.column)}" for f in user_meta.concrete_fields]
-            # The supplier's columns (integers and text: no conversion needed) under names of their own.
-            self._supplier_fields = [(f.attname, f"_supplier__{f.attname}") for f in supplier_meta.concrete_fields]
-            columns += [
-                f"{suppliers}.{quote(f.column)} AS {quote(alias)}"
-                for f, (_, alias) in zip(supplier_meta.concrete_fields, self._supplier_fields)
-            ]
-            pk_column = f"{users}.{quote(user_meta.pk.column)}"
-            supplier_user = f"{suppliers}.{quote(supplier_meta.get_field('user').column)}"
-            # Identifiers come from model metadata and are quoted; the only value is a bound parameter.
-            self._sql = (
-                f"SELECT {', '.join(columns)} FROM {users} LEFT OUTER JOIN {suppliers} "  # nosec B608
-                f"ON ({pk_column} = {supplier_user}) WHERE {pk_column} = %s"
-            )
-        return self._sql
+    def _build(self, connection):
+        quote = connection.ops.quote_name
+        user_meta, supplier_meta = self.model._meta, Supplier._meta
+        users, suppliers = quote(user_meta.db_table), quote(supplier_meta.db_table)
+        # The supplier's columns under names of their own, after the user's.
+        columns = self._users.sql(connection) + self._suppliers.sql(connection, alias_prefix="_supplier__")
+        pk_column = f"{users}.{quote(user_meta.pk.column)}"
+        supplier_user = f"{suppliers}.{quote(supplier_meta.get_field('user').column)}"
+        # Identifiers come from model metadata and are quoted; the only value is a bound parameter.
+        return (
+            f"SELECT {', '.join(columns)} FROM {users} LEFT OUTER JOIN {suppliers} "  # nosec B608
+            f"ON ({pk_column} = {supplier_user}) WHERE {pk_column} = %s"
+        )
 
     def get(self, **lookup):
         ((name, value),) = lookup.items()
@@ -53,17 +50,19 @@ class _UsersWithSupplier:
         try:
             pk = self.model._meta.pk.to_python(value)
         except ValidationError:
+            pk = None
+        if not isinstance(pk, int) or not -(2**63) <= pk < 2**63:
+            # A token claiming an id no database column could hold names no user.
             raise self.DoesNotExist(f"No user with {name}={value!r}.")
         alias = router.db_for_read(self.model)
-        # raw() converts the user's columns like any query (booleans and dates on SQLite too).
-        users = list(manager.db_manager(alias).raw(self._statement(connections[alias]), [pk]))
-        if not users:
+        row = self._statement.fetchone(alias, [pk])
+        if row is None:
             raise self.DoesNotExist(f"No user with {name}={value!r}.")
-        user = users[0]
-        values = [user.__dict__.pop(column) for _, column in self._supplier_fields]
+        split = len(self._users.fields)
+        user = self._users.instance(self.model, alias, row[:split])
         supplier = None
-        if values[0] is not None:
-            supplier = Supplier.from_db(alias, [attname for attname, _ in self._supplier_fields], values)
+        if row[split] is not None:
+            supplier = self._suppliers.instance(Supplier, alias, row[split:])
             Supplier.user.field.set_cached_value(supplier, user)
         # What select_related("supplier") caches: the supplier, or None for "this user has none".
         self.model.supplier.related.set_cached_value(user, supplier)

@@ -2,10 +2,12 @@
 
 from datetime import date
 
+from django.db import router
 from django.db.models import CharField, DateField, Exists, Expression, F, OuterRef, Q, QuerySet, Value
 
 from codevance_api.core.dates import today
 from codevance_api.core.errors import ValidationFailed
+from codevance_api.core.statements import Columns, Statement, model_columns
 
 from .models import (
     Anticipation,
@@ -129,22 +131,82 @@ def payment_list(*, user, status: str | None = None, on: date | None = None) -> 
     return payments.order_by("due_date", "id")
 
 
-def payment_status(payment: Payment, *, on: date | None = None) -> PaymentStatus:
-    """The derived status of one payment already in memory (same rules as the SQL expression)."""
-    on = on or today()
-    try:
-        anticipation = payment.anticipation
-    except Anticipation.DoesNotExist:
-        anticipation = None
-    if anticipation is not None and anticipation.status == AnticipationStatus.APPROVED:
+def derive_payment_status(*, anticipation_status: str | None, due_date: date, on: date) -> PaymentStatus:
+    """The same rules as the SQL expression, for a payment already read: decided anticipations
+    first, then a due date reached, then a pending anticipation."""
+    if anticipation_status == AnticipationStatus.APPROVED:
         return PaymentStatus.ANTICIPATED
-    if anticipation is not None and anticipation.status == AnticipationStatus.DENIED:
+    if anticipation_status == AnticipationStatus.DENIED:
         return PaymentStatus.DENIED
-    if payment.due_date <= on:
+    if due_date <= on:
         return PaymentStatus.UNAVAILABLE
-    if anticipation is None:
+    if anticipation_status is None:
         return PaymentStatus.AVAILABLE
     return PaymentStatus.PENDING_CONFIRMATION
+
+
+def payment_status(payment: Payment, *, on: date | None = None) -> PaymentStatus:
+    """The derived status of one payment already in memory (same rules as the SQL expression)."""
+    try:
+        anticipation_status = payment.anticipation.status
+    except Anticipation.DoesNotExist:
+        anticipation_status = None
+    return derive_payment_status(anticipation_status=anticipation_status, due_date=payment.due_date, on=on or today())
+
+
+_PAYMENT_COLUMNS = model_columns(Payment)
+_ANTICIPATION_STATUS_COLUMN = Columns(Anticipation._meta.db_table, [Anticipation._meta.get_field("status")])
+
+
+def _payment_detail_statement(by_supplier: bool) -> Statement:
+    def build(connection):
+        quote = connection.ops.quote_name
+        payments, anticipations = quote(Payment._meta.db_table), quote(Anticipation._meta.db_table)
+        payment_id = f"{payments}.{quote(Payment._meta.pk.column)}"
+        columns = _PAYMENT_COLUMNS.sql(connection) + _ANTICIPATION_STATUS_COLUMN.sql(connection)
+        anticipation_payment = f"{anticipations}.{quote(Anticipation._meta.get_field('payment').column)}"
+        where = f"{payment_id} = %s"
+        if by_supplier:
+            where += f" AND {payments}.{quote(Payment._meta.get_field('supplier').column)} = %s"
+        # Identifiers come from model metadata and are quoted; values are bound parameters.
+        return (
+            f"SELECT {', '.join(columns)} FROM {payments} LEFT OUTER JOIN {anticipations} "  # nosec B608
+            f"ON ({anticipation_payment} = {payment_id}) WHERE {where}"
+        )
+
+    return Statement(build)
+
+
+_PAYMENT_BY_ID = _payment_detail_statement(by_supplier=False)
+_PAYMENT_BY_ID_AND_SUPPLIER = _payment_detail_statement(by_supplier=True)
+
+
+def payment_detail(*, user, pk: int, on: date | None = None) -> Payment | None:
+    """One payment the user may see, with its derived `status`; None when there is none (or it is not theirs).
+
+    The one-payment endpoint's read: one statement whose text is built once (see core.statements),
+    instead of compiling payment_list's queryset for a single row. Same visibility as
+    payments_visible_to, same status rules as the SQL expression (tests hold both to that).
+    """
+    if not isinstance(pk, int) or not 0 < pk < 2**63:
+        return None
+    alias = router.db_for_read(Payment)
+    if user_is_operator(user):
+        row = _PAYMENT_BY_ID.fetchone(alias, [pk])
+    else:
+        supplier = supplier_of(user)
+        if supplier is None:
+            return None
+        row = _PAYMENT_BY_ID_AND_SUPPLIER.fetchone(alias, [pk, supplier.pk])
+    if row is None:
+        return None
+    split = len(_PAYMENT_COLUMNS.fields)
+    payment = _PAYMENT_COLUMNS.instance(Payment, alias, row[:split])
+    (anticipation_status,) = _ANTICIPATION_STATUS_COLUMN.convert(alias, row[split:])
+    payment.status = derive_payment_status(
+        anticipation_status=anticipation_status, due_date=payment.due_date, on=on or today()
+    )
+    return payment
 
 
 def suppliers_visible_to(user) -> QuerySet[Supplier]:

@@ -150,7 +150,14 @@ def anticipation_request(*, actor, payment_id: int, new_due_date: date) -> Antic
     _require_operator_or_supplier(actor)
     with transaction.atomic():
         # Lock the payment so that concurrent requests for it are checked one after the other.
-        payment = payments_visible_to(actor).select_for_update(of=("self",)).filter(pk=payment_id).first()
+        # The supplier's user comes along for the notification's recipient (locked: the payment only).
+        payment = (
+            payments_visible_to(actor)
+            .select_for_update(of=("self",))
+            .select_related("supplier__user")
+            .filter(pk=payment_id)
+            .first()
+        )
         if payment is None:
             raise _does_not_exist("payment", payment_id)
         quote = anticipation_quote(payment=payment, new_due_date=new_due_date)
@@ -197,7 +204,7 @@ def anticipation_decide(*, actor, anticipation_id: int, status: str, reason: str
         anticipation = (
             anticipations_visible_to(actor)
             .select_for_update(of=("self",))
-            .select_related("payment")
+            .select_related("payment__supplier__user")  # the notification's recipient, in the same read
             .filter(pk=anticipation_id)
             .first()
         )

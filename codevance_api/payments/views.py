@@ -6,6 +6,7 @@ it enforces, examples, and every error it can answer in the API's one error shap
 
 from decimal import Decimal
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
@@ -196,6 +197,13 @@ class PaymentDetailView(generics.RetrieveAPIView):
 
     def get_queryset(self):
         return selectors.payment_list(user=self.request.user)
+
+    def get_object(self):
+        payment = selectors.payment_detail(user=self.request.user, pk=self.kwargs["pk"])
+        if payment is None:
+            raise Http404
+        self.check_object_permissions(self.request, payment)
+        return payment
 
 
 @extend_schema_view(
@@ -414,7 +422,7 @@ class AnticipationDetailView(generics.RetrieveAPIView):
         return selectors.anticipations_visible_to(self.request.user)
 
     def patch(self, request, pk):
-        get_object_or_404(self.get_queryset(), pk=pk)
+        # Visibility (404) is the service's first check, inside its locked read.
         data = _validated(AnticipationDecisionSerializer, request)
         anticipation = services.anticipation_decide(
             actor=request.user, anticipation_id=pk, status=data["status"], reason=data["reason"]

@@ -3,6 +3,8 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from codevance_api.payments.models import AnticipationStatus
 from codevance_api.payments.tests.factories import AnticipationFactory, PaymentFactory
@@ -71,3 +73,34 @@ def test_one_payment_takes_two_queries(frozen_today, supplier, supplier_client, 
     payment = PaymentFactory(supplier=supplier)
     with django_assert_max_num_queries(2):
         assert supplier_client.get(f"/api/payments/{payment.pk}/").status_code == 200
+
+
+def _statements(captured):
+    """The SQL statements of a request, leaving out transaction control (BEGIN, COMMIT, savepoints)."""
+    control = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE SAVEPOINT")
+    return [q["sql"] for q in captured.captured_queries if not q["sql"].upper().startswith(control)]
+
+
+def test_an_anticipation_request_reads_once_and_writes_three_rows(frozen_today, supplier, supplier_client):
+    """Authentication, the locked payment with its supplier's user (the email's recipient), the check
+    for an existing anticipation, then the anticipation, its log row and its notification."""
+    payment = PaymentFactory(supplier=supplier, due_date=frozen_today + timedelta(days=30))
+    with CaptureQueriesContext(connection) as captured:
+        response = supplier_client.post(
+            "/api/anticipations/", {"payment": payment.pk, "new_due_date": str(frozen_today)}, format="json"
+        )
+    assert response.status_code == 201
+    statements = _statements(captured)
+    assert len(statements) == 6, statements
+    assert sum(sql.startswith("INSERT") for sql in statements) == 3
+
+
+def test_a_decision_reads_once_and_writes_three_rows(frozen_today, operator_client):
+    anticipation = AnticipationFactory(payment__due_date=frozen_today + timedelta(days=30))
+    with CaptureQueriesContext(connection) as captured:
+        response = operator_client.patch(f"/api/anticipations/{anticipation.pk}/", {"status": "A"}, format="json")
+    assert response.status_code == 200
+    statements = _statements(captured)
+    # Authentication, the locked anticipation with its payment and recipient, the update, the log, the notification.
+    assert len(statements) == 5, statements
+    assert sum(sql.startswith(("INSERT", "UPDATE")) for sql in statements) == 3

@@ -1,9 +1,11 @@
-from datetime import timedelta
+from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
-from codevance_api.payments.models import AnticipationStatus, PaymentStatus
-from codevance_api.payments.selectors import payment_list, payment_status
+from codevance_api.payments.models import AnticipationStatus, Payment, PaymentStatus
+from codevance_api.payments.selectors import payment_detail, payment_list, payment_status
 from codevance_api.payments.tests.factories import AnticipationFactory, PaymentFactory
 
 pytestmark = pytest.mark.django_db
@@ -83,3 +85,38 @@ def test_user_neither_operator_nor_supplier_sees_nothing(db):
 
     PaymentFactory()
     assert list(payment_list(user=UserFactory())) == []
+
+
+def test_payment_detail_derives_the_same_status_as_the_list_for_every_state(one_payment_per_state, operator, supplier):
+    for expected, payment in one_payment_per_state.items():
+        assert payment_detail(user=operator, pk=payment.pk).status == expected
+        assert payment_detail(user=supplier.user, pk=payment.pk).status == expected
+
+
+def test_payment_detail_reads_the_same_values_as_the_orm(supplier):
+    created = PaymentFactory(supplier=supplier, value=Decimal("1234.50"))
+    stored = Payment.objects.get(pk=created.pk)
+    read = payment_detail(user=supplier.user, pk=created.pk)
+    assert (read.pk, read.supplier_id, read.creation_date, read.due_date, read.value) == (
+        stored.pk, stored.supplier_id, stored.creation_date, stored.due_date, stored.value
+    )
+    assert isinstance(read.value, Decimal) and isinstance(read.due_date, date)
+    assert timezone.is_aware(read.creation_date)
+
+
+def test_payment_detail_hides_another_suppliers_payment(supplier, other_supplier, operator):
+    theirs = PaymentFactory(supplier=other_supplier)
+    assert payment_detail(user=supplier.user, pk=theirs.pk) is None
+    assert payment_detail(user=operator, pk=theirs.pk).pk == theirs.pk
+
+
+def test_payment_detail_shows_nothing_to_a_user_neither_operator_nor_supplier(db):
+    from codevance_api.accounts.tests.factories import UserFactory
+
+    payment = PaymentFactory()
+    assert payment_detail(user=UserFactory(), pk=payment.pk) is None
+
+
+@pytest.mark.parametrize("pk", [0, -1, 2**63, 10**30])
+def test_payment_detail_of_an_id_no_column_can_hold_is_none(operator, pk):
+    assert payment_detail(user=operator, pk=pk) is None
