@@ -17,6 +17,20 @@ def service_missing(reason: str):
     pytest.skip(reason)
 
 
+def require_postgresql(what_for: str):
+    """Skip in the SQLite pass a test that only PostgreSQL can run; the PostgreSQL pass of .ci/run runs it."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip(f"needs PostgreSQL {what_for}: the PostgreSQL pass (DATABASE_URL=postgres://...) runs it")
+
+
+@pytest.fixture
+def postgresql_row_locks():
+    """For race tests: SQLite locks the whole database, so only PostgreSQL shows what row locks do."""
+    require_postgresql("for real row locks")
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -99,115 +99,82 @@ def error_example(name, status, *, code, message, errors=None, **extra):
     return OpenApiExample(name, value=value, response_only=True, status_codes=[status])
 
 
-class _TokenObtainPairDocs(OpenApiViewExtension):
-    target_class = "codevance_api.accounts.views.TokenObtainPairView"
+def _token_view_docs(target: str, *, summary: str, description: str, request, responses, examples, invalid):
+    """Register the documentation of one of the token views (simplejwt's views, subclassed by accounts)."""
 
-    def view_replacement(self):
-        @extend_schema(
-            tags=["auth"],
-            summary="Obtain an access and a refresh token",
-            description="Log in with email (case-insensitive) and password. The access token goes in "
-            "`Authorization: Bearer <access>`; the refresh token obtains new access tokens. Bad "
-            "credentials and inactive users are a 401.",
-            request=inline_serializer(
-                "TokenObtainRequest", {"email": serializers.EmailField(), "password": serializers.CharField()}
-            ),
-            responses={
-                (200, JSON): OpenApiResponse(
-                    inline_serializer(
-                        "TokenPair", {"refresh": serializers.CharField(), "access": serializers.CharField()}
-                    ),
-                    description="A refresh and an access token.",
-                ),
-                **error_responses(
-                    400,
-                    401,
-                    415,
-                    examples={401: [error_example(
-                        "bad credentials", 401, code="no_active_account",
-                        message="No active account found with the given credentials")]},
-                ),
-            },
-            examples=[
-                # The documented demo login (make run's demo data), not a secret.
-                OpenApiExample(
-                    "login", value={"email": "user01@email.com", "password": "user01"}, request_only=True  # nosec B105
-                ),
-                OpenApiExample(
-                    "tokens", value={"refresh": "eyJhbGciOi...", "access": "eyJhbGciOi..."}, response_only=True
-                ),
-            ],
-        )
-        class Fixed(self.target_class):
-            pass
+    class Docs(OpenApiViewExtension):
+        target_class = target
 
-        return Fixed
+        def view_replacement(self):
+            documented = extend_schema(
+                tags=["auth"],
+                summary=summary,
+                description=description,
+                request=request,
+                responses={**responses, **error_responses(400, 401, 415, examples={401: [invalid]})},
+                examples=examples,
+            )
+            return documented(type(self.target_class.__name__, (self.target_class,), {}))
+
+    return Docs
 
 
-class _TokenRefreshDocs(OpenApiViewExtension):
-    target_class = "codevance_api.accounts.views.TokenRefreshView"
+_token_view_docs(
+    "codevance_api.accounts.views.TokenObtainPairView",
+    summary="Obtain an access and a refresh token",
+    description="Log in with email (case-insensitive) and password. The access token goes in "
+    "`Authorization: Bearer <access>`; the refresh token obtains new access tokens. Bad "
+    "credentials and inactive users are a 401.",
+    request=inline_serializer(
+        "TokenObtainRequest", {"email": serializers.EmailField(), "password": serializers.CharField()}
+    ),
+    responses={
+        (200, JSON): OpenApiResponse(
+            inline_serializer("TokenPair", {"refresh": serializers.CharField(), "access": serializers.CharField()}),
+            description="A refresh and an access token.",
+        ),
+    },
+    examples=[
+        # The documented demo login (make run's demo data), not a secret.
+        OpenApiExample(
+            "login", value={"email": "user01@email.com", "password": "user01"}, request_only=True  # nosec B105
+        ),
+        OpenApiExample("tokens", value={"refresh": "eyJhbGciOi...", "access": "eyJhbGciOi..."}, response_only=True),
+    ],
+    invalid=error_example(
+        "bad credentials", 401, code="no_active_account", message="No active account found with the given credentials"
+    ),
+)
 
-    def view_replacement(self):
-        @extend_schema(
-            tags=["auth"],
-            summary="Obtain a new access token from a refresh token",
-            description="Refresh tokens rotate: the answer also carries a new refresh token and the one sent is "
-            "blacklisted. An invalid, expired, blacklisted or revoked refresh token is a 401.",
-            request=inline_serializer("TokenRefreshRequest", {"refresh": serializers.CharField()}),
-            responses={
-                (200, JSON): OpenApiResponse(
-                    inline_serializer(
-                        "RotatedTokens", {"access": serializers.CharField(), "refresh": serializers.CharField()}
-                    ),
-                    description="A new access token and the next refresh token.",
-                ),
-                **error_responses(
-                    400,
-                    401,
-                    415,
-                    examples={401: [error_example(
-                        "invalid token", 401, code="token_not_valid", message="Token is invalid")]},
-                ),
-            },
-            examples=[
-                OpenApiExample("refresh", value={"refresh": "eyJhbGciOi..."}, request_only=True),
-                OpenApiExample(
-                    "new tokens", value={"access": "eyJhbGciOi...", "refresh": "eyJhbGciOi..."}, response_only=True
-                ),
-            ],
-        )
-        class Fixed(self.target_class):
-            pass
+_token_view_docs(
+    "codevance_api.accounts.views.TokenRefreshView",
+    summary="Obtain a new access token from a refresh token",
+    description="Refresh tokens rotate: the answer also carries a new refresh token and the one sent is "
+    "blacklisted. An invalid, expired, blacklisted or revoked refresh token is a 401.",
+    request=inline_serializer("TokenRefreshRequest", {"refresh": serializers.CharField()}),
+    responses={
+        (200, JSON): OpenApiResponse(
+            inline_serializer("RotatedTokens", {"access": serializers.CharField(), "refresh": serializers.CharField()}),
+            description="A new access token and the next refresh token.",
+        ),
+    },
+    examples=[
+        OpenApiExample("refresh", value={"refresh": "eyJhbGciOi..."}, request_only=True),
+        OpenApiExample("new tokens", value={"access": "eyJhbGciOi...", "refresh": "eyJhbGciOi..."}, response_only=True),
+    ],
+    invalid=error_example("invalid token", 401, code="token_not_valid", message="Token is invalid"),
+)
 
-        return Fixed
-
-
-class _LogoutDocs(OpenApiViewExtension):
-    target_class = "codevance_api.accounts.views.LogoutView"
-
-    def view_replacement(self):
-        @extend_schema(
-            tags=["auth"],
-            summary="Log out: blacklist a refresh token",
-            description="The refresh token can no longer be used. No access token is needed; access tokens "
-            "already issued stay valid until they expire. An invalid or already blacklisted token is a 401.",
-            request=inline_serializer("LogoutRequest", {"refresh": serializers.CharField()}),
-            responses={
-                (204, JSON): OpenApiResponse(description="The refresh token is blacklisted."),
-                **error_responses(
-                    400,
-                    401,
-                    415,
-                    examples={401: [error_example(
-                        "invalid token", 401, code="token_not_valid", message="Token is blacklisted")]},
-                ),
-            },
-            examples=[OpenApiExample("logout", value={"refresh": "eyJhbGciOi..."}, request_only=True)],
-        )
-        class Fixed(self.target_class):
-            pass
-
-        return Fixed
+_token_view_docs(
+    "codevance_api.accounts.views.LogoutView",
+    summary="Log out: blacklist a refresh token",
+    description="The refresh token can no longer be used. No access token is needed; access tokens "
+    "already issued stay valid until they expire. An invalid or already blacklisted token is a 401.",
+    request=inline_serializer("LogoutRequest", {"refresh": serializers.CharField()}),
+    responses={(204, JSON): OpenApiResponse(description="The refresh token is blacklisted.")},
+    examples=[OpenApiExample("logout", value={"refresh": "eyJhbGciOi..."}, request_only=True)],
+    invalid=error_example("invalid token", 401, code="token_not_valid", message="Token is blacklisted"),
+)
 
 
 class _ProjectJWTScheme(SimpleJWTScheme):

@@ -10,11 +10,10 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from codevance_api.accounts.tests.factories import UserFactory
-from codevance_api.conftest import service_missing
+from codevance_api.conftest import require_postgresql, service_missing
 from codevance_api.core.dates import today
 from codevance_api.notifications.formatting import format_brl, format_day
 from codevance_api.notifications.models import Notification, NotificationState
@@ -28,10 +27,7 @@ DELIVERY_DEADLINE = 30  # seconds: a deadline for polling, not a speed target
 
 @pytest.fixture
 def stack(transactional_db, tmp_path):
-    if connection.vendor != "postgresql":
-        pytest.skip(
-            "needs PostgreSQL shared by several processes: the PostgreSQL pass (DATABASE_URL=postgres://...) runs it"
-        )
+    require_postgresql("shared by several processes")
     if not rabbitmq_reachable():
         service_missing("RabbitMQ is not reachable (TEST_RABBITMQ_URL, default amqp://guest:guest@127.0.0.1:5672//)")
     stack = Stack(tmp_path)

@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 
 from codevance_api.conftest import authenticated_client
 from codevance_api.core.dates import today
@@ -11,13 +10,8 @@ from codevance_api.payments.models import Anticipation, RequestLog
 from codevance_api.payments.tests.factories import PaymentFactory, SupplierFactory
 from codevance_api.payments.tests.test_races import THREADS, _run_together
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgresql]
-
-
-@pytest.fixture(autouse=True)
-def _postgresql_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL for real row locks: the PostgreSQL pass (DATABASE_URL=postgres://...) runs it")
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgresql,
+              pytest.mark.usefixtures("postgresql_row_locks")]
 
 
 def test_overlapping_batches_in_opposite_orders_do_not_deadlock_and_one_wins_whole():

@@ -4,7 +4,7 @@ import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 
 from codevance_api.conftest import authenticated_client
 from codevance_api.core.dates import today
@@ -12,15 +12,10 @@ from codevance_api.payments.models import Anticipation, AnticipationStatus, Requ
 from codevance_api.payments.tests.factories import AnticipationFactory, PaymentFactory, SupplierFactory
 from codevance_api.accounts.tests.factories import UserFactory
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgresql]
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgresql,
+              pytest.mark.usefixtures("postgresql_row_locks")]
 
 THREADS = 8
-
-
-@pytest.fixture(autouse=True)
-def _postgresql_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL for real row locks: the PostgreSQL pass (DATABASE_URL=postgres://...) runs it")
 
 
 def _run_together(calls):

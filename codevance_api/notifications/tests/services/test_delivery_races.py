@@ -5,21 +5,16 @@ import threading
 
 import pytest
 from django.core import mail
-from django.db import connection, connections
+from django.db import connections
 
 from codevance_api.notifications.models import NotificationState
 from codevance_api.notifications.services import notification_deliver
 from codevance_api.notifications.tests.factories import NotificationFactory
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgresql]
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgresql,
+              pytest.mark.usefixtures("postgresql_row_locks")]
 
 COPIES = 6
-
-
-@pytest.fixture(autouse=True)
-def _postgresql_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL for real row locks: the PostgreSQL pass (DATABASE_URL=postgres://...) runs it")
 
 
 def test_concurrent_deliveries_of_one_notification_send_one_email(mailoutbox):
