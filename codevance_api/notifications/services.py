@@ -35,11 +35,12 @@ RETRYABLE_ERRORS = (SMTPException, OSError)
 ERROR_MAX_LENGTH = 2000
 
 
-def notification_create(*, log: RequestLog) -> Notification:
+def notification_create(*, log: RequestLog, recipient: str | None = None) -> Notification:
     """Write the email that the event `log` owes its supplier, in the transaction writing `log`.
 
     Called from that transaction (a rollback takes the notification with it); the row is handed
-    to Celery only once the transaction has committed.
+    to Celery only once the transaction has committed. `recipient` is the supplier's address when
+    the caller has already read it (with its lock); otherwise it is read here.
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("A notification is written in the same transaction as the event it is about.")
@@ -48,7 +49,7 @@ def notification_create(*, log: RequestLog) -> Notification:
         request_log=log,
         anticipation=anticipation,
         event=EVENT_OF_ACTION[log.action],
-        recipient=anticipation.payment.supplier.user.email,
+        recipient=recipient if recipient is not None else anticipation.payment.supplier.user.email,
     )
     transaction.on_commit(partial(notification_enqueue, notification_id=notification.pk), robust=True)
     return notification

@@ -14,6 +14,7 @@ from codevance_api.core.errors import ApplicationError, Conflict, Forbidden, Not
 from codevance_api.notifications.services import notification_create
 
 from . import pricing
+from .locks import lock_anticipation, lock_payment
 from .cnpj import normalize_cnpj
 from .models import (
     MAX_PAYMENT_VALUE,
@@ -26,7 +27,7 @@ from .models import (
     RequestLogAction,
     Supplier,
 )
-from .selectors import anticipations_visible_to, payments_visible_to, supplier_of, user_is_operator
+from .selectors import payments_visible_to, supplier_of, user_is_operator
 
 # A due date further ahead than this is a typing mistake, not a real invoice.
 MAX_DUE_DATE_HORIZON = timedelta(days=3650)
@@ -149,17 +150,13 @@ def anticipation_request(*, actor, payment_id: int, new_due_date: date) -> Antic
     """A supplier (or an operator for it) asks for `payment` to be paid on `new_due_date`."""
     _require_operator_or_supplier(actor)
     with transaction.atomic():
-        # Lock the payment so that concurrent requests for it are checked one after the other.
-        # The supplier's user comes along for the notification's recipient (locked: the payment only).
-        payment = (
-            payments_visible_to(actor)
-            .select_for_update(of=("self",))
-            .select_related("supplier__user")
-            .filter(pk=payment_id)
-            .first()
-        )
-        if payment is None:
+        # Lock the payment so that concurrent requests for it are checked one after the other; the
+        # read also brings the supplier's address, for the notification.
+        own_only = None if user_is_operator(actor) else supplier_of(actor).pk
+        locked = lock_payment(pk=payment_id, supplier_id=own_only)
+        if locked is None:
             raise _does_not_exist("payment", payment_id)
+        payment = locked.payment
         quote = anticipation_quote(payment=payment, new_due_date=new_due_date)
         try:
             # No savepoint (two round trips fewer): on an IntegrityError the whole request rolls back anyway.
@@ -178,7 +175,7 @@ def anticipation_request(*, actor, payment_id: int, new_due_date: date) -> Antic
                 code="payment_already_anticipated",
             )
         log = RequestLog.objects.create(anticipation=anticipation, user=actor, action=RequestLogAction.REQUESTED)
-        notification_create(log=log)
+        notification_create(log=log, recipient=locked.recipient)
     return anticipation
 
 
@@ -200,16 +197,12 @@ def anticipation_decide(*, actor, anticipation_id: int, status: str, reason: str
             f"A reason has at most {REASON_MAX_LENGTH} characters.", field="reason", code="max_length"
         )
     with transaction.atomic():
-        # Lock the anticipation: of N concurrent decisions exactly one sees it pending.
-        anticipation = (
-            anticipations_visible_to(actor)
-            .select_for_update(of=("self",))
-            .select_related("payment__supplier__user")  # the notification's recipient, in the same read
-            .filter(pk=anticipation_id)
-            .first()
-        )
-        if anticipation is None:
+        # Lock the anticipation: of N concurrent decisions exactly one sees it pending. Operators
+        # see every anticipation; the read brings its payment and the supplier's address.
+        locked = lock_anticipation(pk=anticipation_id)
+        if locked is None:
             raise NotFound(f"No anticipation {anticipation_id} is visible to you.")
+        anticipation = locked.anticipation
         if anticipation.status != AnticipationStatus.PENDING_CONFIRMATION:
             raise Conflict(
                 f"Anticipation {anticipation.pk} was already decided ({anticipation.get_status_display().lower()}).",
@@ -231,7 +224,7 @@ def anticipation_decide(*, actor, anticipation_id: int, status: str, reason: str
         anticipation.status = status
         anticipation.save(update_fields=["status", "update_date"])
         log = RequestLog.objects.create(anticipation=anticipation, user=actor, action=DECISIONS[status], reason=reason)
-        notification_create(log=log)
+        notification_create(log=log, recipient=locked.recipient)
     return anticipation
 
 
