@@ -16,6 +16,7 @@ from django.db import router
 from codevance_api.core.statements import Columns, Statement, model_columns
 
 from .models import Anticipation, Payment, Supplier
+from .selectors import payment_by_id_statement
 
 _PAYMENT = model_columns(Payment)
 _ANTICIPATION = model_columns(Anticipation)
@@ -54,25 +55,20 @@ class LockedPayment:
     recipient: str
 
 
-def _payment_statement(by_supplier: bool) -> Statement:
-    def build(connection):
-        quote = connection.ops.quote_name
-        payments = quote(Payment._meta.db_table)
-        columns = _PAYMENT.sql(connection) + _email_column().sql(connection)
-        where = f"{payments}.{quote(Payment._meta.pk.column)} = %s"
-        if by_supplier:
-            where += f" AND {payments}.{quote(Payment._meta.get_field('supplier').column)} = %s"
-        # Identifiers come from model metadata and are quoted; values are bound parameters.
-        return (
-            f"SELECT {', '.join(columns)} FROM {payments} {_joins_to_recipient(connection)} "  # nosec B608
-            f"WHERE {where}{_for_update_of(connection, Payment._meta.db_table)}"
-        )
-
-    return Statement(build)
+def _locked_payment_columns(connection) -> list[str]:
+    return _PAYMENT.sql(connection) + _email_column().sql(connection)
 
 
-_PAYMENT_BY_ID = _payment_statement(by_supplier=False)
-_PAYMENT_BY_ID_AND_SUPPLIER = _payment_statement(by_supplier=True)
+def _lock_payment_row(connection) -> str:
+    return _for_update_of(connection, Payment._meta.db_table)
+
+
+_PAYMENT_BY_ID = payment_by_id_statement(
+    by_supplier=False, columns=_locked_payment_columns, joins=_joins_to_recipient, suffix=_lock_payment_row
+)
+_PAYMENT_BY_ID_AND_SUPPLIER = payment_by_id_statement(
+    by_supplier=True, columns=_locked_payment_columns, joins=_joins_to_recipient, suffix=_lock_payment_row
+)
 
 
 def lock_payment(*, pk: int, supplier_id: int | None) -> LockedPayment | None:

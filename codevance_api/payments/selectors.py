@@ -158,27 +158,43 @@ _PAYMENT_COLUMNS = model_columns(Payment)
 _ANTICIPATION_STATUS_COLUMN = Columns(Anticipation._meta.db_table, [Anticipation._meta.get_field("status")])
 
 
-def _payment_detail_statement(by_supplier: bool) -> Statement:
+def payment_by_id_statement(*, by_supplier: bool, columns, joins=None, suffix=None) -> Statement:
+    """`SELECT <columns> FROM payments <joins> WHERE id = %s [AND supplier_id = %s]<suffix>`: the shape
+    of every hand-written one-payment read (the detail below, the locked read in payments/locks.py).
+    `columns`, `joins` and `suffix` are functions of the connection (quoting is the backend's)."""
+
     def build(connection):
         quote = connection.ops.quote_name
-        payments, anticipations = quote(Payment._meta.db_table), quote(Anticipation._meta.db_table)
-        payment_id = f"{payments}.{quote(Payment._meta.pk.column)}"
-        columns = _PAYMENT_COLUMNS.sql(connection) + _ANTICIPATION_STATUS_COLUMN.sql(connection)
-        anticipation_payment = f"{anticipations}.{quote(Anticipation._meta.get_field('payment').column)}"
-        where = f"{payment_id} = %s"
+        payments = quote(Payment._meta.db_table)
+        where = f"{payments}.{quote(Payment._meta.pk.column)} = %s"
         if by_supplier:
             where += f" AND {payments}.{quote(Payment._meta.get_field('supplier').column)} = %s"
         # Identifiers come from model metadata and are quoted; values are bound parameters.
         return (
-            f"SELECT {', '.join(columns)} FROM {payments} LEFT OUTER JOIN {anticipations} "  # nosec B608
-            f"ON ({anticipation_payment} = {payment_id}) WHERE {where}"
+            f"SELECT {', '.join(columns(connection))} FROM {payments} "  # nosec B608
+            f"{joins(connection) if joins else ''} WHERE {where}{suffix(connection) if suffix else ''}"
         )
 
     return Statement(build)
 
 
-_PAYMENT_BY_ID = _payment_detail_statement(by_supplier=False)
-_PAYMENT_BY_ID_AND_SUPPLIER = _payment_detail_statement(by_supplier=True)
+def _join_anticipation(connection) -> str:
+    quote = connection.ops.quote_name
+    payments, anticipations = quote(Payment._meta.db_table), quote(Anticipation._meta.db_table)
+    return (
+        f"LEFT OUTER JOIN {anticipations} ON ({anticipations}.{quote(Anticipation._meta.get_field('payment').column)}"
+        f" = {payments}.{quote(Payment._meta.pk.column)})"
+    )
+
+
+def _detail_columns(connection) -> list[str]:
+    return _PAYMENT_COLUMNS.sql(connection) + _ANTICIPATION_STATUS_COLUMN.sql(connection)
+
+
+_PAYMENT_BY_ID = payment_by_id_statement(by_supplier=False, columns=_detail_columns, joins=_join_anticipation)
+_PAYMENT_BY_ID_AND_SUPPLIER = payment_by_id_statement(
+    by_supplier=True, columns=_detail_columns, joins=_join_anticipation
+)
 
 
 def payment_detail(*, user, pk: int, on: date | None = None) -> Payment | None:
