@@ -189,8 +189,8 @@ def seed(args, today, now):
         anticipation_pk = first_anticipation
         logs = []
         with conn.cursor().copy(
-            "COPY payments_anticipation (id, payment_id, creation_date, new_due_date, original_value, new_value, "
-            "update_date, status) FROM STDIN"
+            "COPY payments_anticipation (id, payment_id, supplier_id, creation_date, new_due_date, original_value, "
+            "new_value, update_date, status) FROM STDIN"
         ) as copy:
             for pk, supplier_id, due_date, value in payments:
                 if rng.random() >= ANTICIPATED_SHARE:
@@ -207,14 +207,16 @@ def seed(args, today, now):
                 decided = requested
                 if status != "PC":
                     decided += datetime.timedelta(seconds=rng.randint(60, 86400))
-                copy.write_row((anticipation_pk, pk, requested, new_due_date, value, new_value, decided, status))
-                logs.append((anticipation_pk, supplier_user[supplier_id], "R", "", requested))
+                copy.write_row(
+                    (anticipation_pk, pk, supplier_id, requested, new_due_date, value, new_value, decided, status)
+                )
+                logs.append((anticipation_pk, supplier_id, supplier_user[supplier_id], "R", "", requested))
                 if status != "PC":
-                    logs.append((anticipation_pk, operator_id, status, "Bench decision", decided))
+                    logs.append((anticipation_pk, supplier_id, operator_id, status, "Bench decision", decided))
                 anticipation_pk += 1
         conn.execute("SELECT setval('payments_anticipation_id_seq', %s)", [anticipation_pk])
         with conn.cursor().copy(
-            "COPY payments_requestlog (anticipation_id, user_id, action, reason, created_at) FROM STDIN"
+            "COPY payments_requestlog (anticipation_id, supplier_id, user_id, action, reason, created_at) FROM STDIN"
         ) as copy:
             for row in logs:
                 copy.write_row(row)
@@ -397,7 +399,9 @@ def evaluate(results, baseline):
         load = results["load"][name]
         return load["rps"] / load["floor_rps"] if load["floor_rps"] else 0
 
-    for name in ("payment list (operator)", "status=PC (operator)", "status=A (supplier)", "logs (operator)"):
+    lists = ("payment list (operator)", "status=PC (operator)", "status=A (supplier)", "logs (operator)",
+             "anticipations (supplier)", "logs (supplier)")
+    for name in (n for n in lists if n in results["load"]):
         checks.append((f"{name}: >= 1/10 of floor req/s", f"1/{1 / ratio(name):.1f}" if ratio(name) else "0",
                        ratio(name) >= 0.1))
     name = "one payment (supplier)"
@@ -621,6 +625,8 @@ def run_load(args, base, today):
         ("status=A (supplier)", "/api/payments/?status=A", supplier_token, True),
         ("one payment (supplier)", f"/api/payments/{one_payment.pk}/", supplier_token, False),
         ("logs (operator)", "/api/logs/", operator_token, True),
+        ("anticipations (supplier)", "/api/anticipations/", supplier_token, True),
+        ("logs (supplier)", "/api/logs/", supplier_token, True),
         ("deep page (operator)", f"/api/payments/?cursor={deep_cursor}", operator_token, True),
     ]
     for name, path, token, _ in reads:

@@ -241,7 +241,7 @@ def anticipations_visible_to(user) -> QuerySet[Anticipation]:
     supplier = supplier_of(user)
     if supplier is None:
         return anticipations.none()
-    return anticipations.filter(payment__supplier=supplier)
+    return anticipations.filter(supplier=supplier)
 
 
 def parse_anticipation_status(raw: str) -> AnticipationStatus:
@@ -268,7 +268,7 @@ def request_logs_visible_to(user) -> QuerySet[RequestLog]:
     supplier = supplier_of(user)
     if supplier is None:
         return logs.none()
-    return logs.filter(anticipation__payment__supplier=supplier)
+    return logs.filter(supplier=supplier)
 
 
 def request_log_list(*, user) -> QuerySet[RequestLog]:

@@ -126,7 +126,7 @@ def supplier_history(*, user, supplier: Supplier) -> QuerySet[RequestLog]:
     """The audit log of the supplier's own anticipations, newest first."""
     return (
         selectors.request_log_list(user=user)
-        .filter(anticipation__payment__supplier=supplier)
+        .filter(supplier=supplier)
         .select_related("anticipation__payment", "user")
     )
 
@@ -139,7 +139,7 @@ def pending_anticipations(*, user, supplier_id: int | None = None) -> QuerySet[A
     """The operators' queue: anticipations waiting for a decision, oldest request first."""
     anticipations = selectors.anticipation_list(user=user, status=AnticipationStatus.PENDING_CONFIRMATION)
     if supplier_id is not None:
-        anticipations = anticipations.filter(payment__supplier_id=supplier_id)
+        anticipations = anticipations.filter(supplier_id=supplier_id)
     return anticipations.select_related("payment__supplier").order_by("creation_date", "id")
 
 

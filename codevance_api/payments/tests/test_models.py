@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError, transaction
 
+from codevance_api.conftest import require_postgresql
 from codevance_api.payments.models import Anticipation, Payment, RequestLog, Supplier
 from codevance_api.payments.tests.factories import AnticipationFactory, PaymentFactory
 
@@ -89,3 +90,36 @@ def test_request_logs_are_append_only(frozen_today):
         RequestLog.objects.filter(pk=log.pk).update(action="D")
     log.refresh_from_db()
     assert log.action == "R"
+
+
+def test_an_anticipation_and_its_logs_carry_the_payments_supplier(supplier):
+    anticipation = AnticipationFactory(payment__supplier=supplier)
+    assert anticipation.supplier_id == supplier.pk
+    assert {log.supplier_id for log in anticipation.logs.all()} == {supplier.pk}
+
+
+def test_database_refuses_an_anticipation_whose_supplier_is_not_its_payments(supplier, other_supplier, frozen_today):
+    require_postgresql("for the composite foreign keys (SQLite relies on the models)")
+    payment = PaymentFactory(supplier=supplier)
+    _violates(
+        lambda: Anticipation.objects.create(
+            payment=payment, supplier=other_supplier, new_due_date=frozen_today,
+            original_value=payment.value, new_value=payment.value,
+        )
+    )
+
+
+def test_database_refuses_a_log_whose_supplier_is_not_its_anticipations(supplier, other_supplier):
+    require_postgresql("for the composite foreign keys (SQLite relies on the models)")
+    anticipation = AnticipationFactory(payment__supplier=supplier)
+    _violates(
+        lambda: RequestLog.objects.create(
+            anticipation=anticipation, supplier=other_supplier, user=supplier.user, action="A"
+        )
+    )
+
+
+def test_database_refuses_moving_an_anticipated_payment_to_another_supplier(other_supplier):
+    require_postgresql("for the composite foreign keys (SQLite relies on the models)")
+    anticipation = AnticipationFactory()
+    _violates(lambda: Payment.objects.filter(pk=anticipation.payment_id).update(supplier=other_supplier))
