@@ -101,26 +101,32 @@ def payment_status_expression(on: date) -> Expression:
     return PaymentStatusExpression(on)
 
 
-def parse_payment_status(raw: str) -> PaymentStatus:
-    """A status given by a client, compared case-insensitively; unknown ones are a 400 naming the valid ones."""
+def _parse_choice(raw: str, choices, *, what: str, field: str, code: str):
+    """A choice given by a client, compared case-insensitively; unknown ones are a 400 naming the valid ones."""
     candidate = raw.strip().upper()
-    if candidate not in PaymentStatus.values:
-        valid = ", ".join(PaymentStatus.values)
+    if candidate not in choices.values:
         raise ValidationFailed(
-            f"Unknown payment status {raw!r}: use one of {valid}.", field="status", code="invalid_status"
+            f"Unknown {what} {raw!r}: use one of {', '.join(choices.values)}.", field=field, code=code
         )
-    return PaymentStatus(candidate)
+    return choices(candidate)
+
+
+def parse_payment_status(raw: str) -> PaymentStatus:
+    return _parse_choice(raw, PaymentStatus, what="payment status", field="status", code="invalid_status")
+
+
+def _visible_to(user, rows: QuerySet) -> QuerySet:
+    """Operators see every row; a supplier sees its own (the rows' `supplier` column); anyone else sees none."""
+    if user_is_operator(user):
+        return rows
+    supplier = supplier_of(user)
+    if supplier is None:
+        return rows.none()
+    return rows.filter(supplier=supplier)
 
 
 def payments_visible_to(user) -> QuerySet[Payment]:
-    """Operators see every payment; a supplier sees its own; anyone else sees none."""
-    payments = Payment.objects.all()
-    if user_is_operator(user):
-        return payments
-    supplier = supplier_of(user)
-    if supplier is None:
-        return payments.none()
-    return payments.filter(supplier=supplier)
+    return _visible_to(user, Payment.objects.all())
 
 
 def payment_list(*, user, status: str | None = None, on: date | None = None) -> QuerySet[Payment]:
@@ -235,23 +241,11 @@ def suppliers_visible_to(user) -> QuerySet[Supplier]:
 
 
 def anticipations_visible_to(user) -> QuerySet[Anticipation]:
-    anticipations = Anticipation.objects.all()
-    if user_is_operator(user):
-        return anticipations
-    supplier = supplier_of(user)
-    if supplier is None:
-        return anticipations.none()
-    return anticipations.filter(supplier=supplier)
+    return _visible_to(user, Anticipation.objects.all())
 
 
 def parse_anticipation_status(raw: str) -> AnticipationStatus:
-    candidate = raw.strip().upper()
-    if candidate not in AnticipationStatus.values:
-        valid = ", ".join(AnticipationStatus.values)
-        raise ValidationFailed(
-            f"Unknown anticipation status {raw!r}: use one of {valid}.", field="status", code="invalid_status"
-        )
-    return AnticipationStatus(candidate)
+    return _parse_choice(raw, AnticipationStatus, what="anticipation status", field="status", code="invalid_status")
 
 
 def anticipation_list(*, user, status: str | None = None) -> QuerySet[Anticipation]:
@@ -262,13 +256,7 @@ def anticipation_list(*, user, status: str | None = None) -> QuerySet[Anticipati
 
 
 def request_logs_visible_to(user) -> QuerySet[RequestLog]:
-    logs = RequestLog.objects.all()
-    if user_is_operator(user):
-        return logs
-    supplier = supplier_of(user)
-    if supplier is None:
-        return logs.none()
-    return logs.filter(supplier=supplier)
+    return _visible_to(user, RequestLog.objects.all())
 
 
 def request_log_list(*, user) -> QuerySet[RequestLog]:
@@ -281,10 +269,4 @@ def payments_in_status(payments: QuerySet[Payment], *, status: str, on: date | N
 
 
 def parse_request_log_action(raw: str) -> RequestLogAction:
-    candidate = raw.strip().upper()
-    if candidate not in RequestLogAction.values:
-        valid = ", ".join(RequestLogAction.values)
-        raise ValidationFailed(
-            f"Unknown log action {raw!r}: use one of {valid}.", field="action", code="invalid_action"
-        )
-    return RequestLogAction(candidate)
+    return _parse_choice(raw, RequestLogAction, what="log action", field="action", code="invalid_action")

@@ -8,7 +8,6 @@ from decimal import Decimal
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
@@ -16,7 +15,7 @@ from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from codevance_api.core.csv_export import CHUNK_SIZE, CSVExportMixin
+from codevance_api.core.csv_export import CSVExportMixin
 from codevance_api.core.dates import today
 from codevance_api.core.schema import JSON, BatchErrorSerializer, error_example, error_responses
 
@@ -118,21 +117,35 @@ ANTICIPATION_RULES = (
 )
 
 
+def _exportable_list_schema(*, tag, summary, description, serializer, page, example, bad_request=None):
+    """The documentation of a list that also answers as CSV (core/csv_export.py)."""
+    name, value = example
+    return extend_schema(
+        tags=[tag],
+        summary=summary,
+        description=f"{description} {CSV_DESCRIPTION}",
+        responses={
+            (200, JSON): OpenApiResponse(serializer(many=True), description=page),
+            (200, CSV): OpenApiResponse(OpenApiTypes.STR, description=CSV_DESCRIPTION),
+            **error_responses(400, 401, 403, 404, examples={400: bad_request} if bad_request else None),
+        },
+        examples=[OpenApiExample(name, value=value, response_only=True, media_type=JSON)],
+    )
+
+
 # --- Payments ---------------------------------------------------------------------------------
 
 
 @extend_schema_view(
-    get=extend_schema(
-        tags=["payments"],
+    get=_exportable_list_schema(
+        tag="payments",
         summary="List payments",
         description="The payments you may see (a supplier its own, an operator all), by due date unless "
-        "`ordering` says otherwise. Each has its derived `status`. " + CSV_DESCRIPTION,
-        responses={
-            (200, JSON): OpenApiResponse(PaymentOutputSerializer(many=True), description="A page of payments."),
-            (200, CSV): OpenApiResponse(OpenApiTypes.STR, description=CSV_DESCRIPTION),
-            **error_responses(400, 401, 403, 404, examples={400: [INVALID_STATUS]}),
-        },
-        examples=[OpenApiExample("a payment", value=PAYMENT_EXAMPLE, response_only=True, media_type=JSON)],
+        "`ordering` says otherwise. Each has its derived `status`.",
+        serializer=PaymentOutputSerializer,
+        page="A page of payments.",
+        example=("a payment", PAYMENT_EXAMPLE),
+        bad_request=[INVALID_STATUS],
     ),
     post=extend_schema(
         tags=["payments"],
@@ -159,17 +172,10 @@ class PaymentListCreateView(CSVExportMixin, generics.ListAPIView):
     filter_backends = [DjangoFilterBackend]
     filterset_class = PaymentFilter
     csv_filename = "payments.csv"
+    csv_columns = ["id", "supplier", "creation_date", "due_date", "value", "status"]
 
     def get_queryset(self):
         return selectors.payment_list(user=self.request.user)
-
-    def csv_rows(self, queryset):
-        header = ["id", "supplier", "creation_date", "due_date", "value", "status"]
-        rows = queryset.values_list(*header).iterator(chunk_size=CHUNK_SIZE)
-        return header, (
-            (pk, supplier, timezone.localtime(created).isoformat(), due, value, state)
-            for pk, supplier, created, due, value, state in rows
-        )
 
     def post(self, request):
         data = _validated(PaymentCreateSerializer, request)
@@ -434,17 +440,14 @@ class AnticipationDetailView(generics.RetrieveAPIView):
 
 
 @extend_schema_view(
-    get=extend_schema(
-        tags=["logs"],
+    get=_exportable_list_schema(
+        tag="logs",
         summary="List the audit log",
         description="One row per request (`R`), approval (`A`) and denial (`D`) of an anticipation, newest "
-        "first; a supplier sees those of its own payments. " + CSV_DESCRIPTION,
-        responses={
-            (200, JSON): OpenApiResponse(RequestLogOutputSerializer(many=True), description="A page of log rows."),
-            (200, CSV): OpenApiResponse(OpenApiTypes.STR, description=CSV_DESCRIPTION),
-            **error_responses(400, 401, 403, 404),
-        },
-        examples=[OpenApiExample("a decision", value=LOG_EXAMPLE, response_only=True, media_type=JSON)],
+        "first; a supplier sees those of its own payments.",
+        serializer=RequestLogOutputSerializer,
+        page="A page of log rows.",
+        example=("a decision", LOG_EXAMPLE),
     )
 )
 class RequestLogListView(CSVExportMixin, generics.ListAPIView):
@@ -454,14 +457,7 @@ class RequestLogListView(CSVExportMixin, generics.ListAPIView):
     filter_backends = [DjangoFilterBackend]
     filterset_class = RequestLogFilter
     csv_filename = "logs.csv"
+    csv_columns = ["id", "anticipation", "created_at", "user", "action", "reason"]
 
     def get_queryset(self):
         return selectors.request_log_list(user=self.request.user)
-
-    def csv_rows(self, queryset):
-        header = ["id", "anticipation", "created_at", "user", "action", "reason"]
-        rows = queryset.values_list(*header).iterator(chunk_size=CHUNK_SIZE)
-        return header, (
-            (pk, anticipation, timezone.localtime(created).isoformat(), user, action, reason)
-            for pk, anticipation, created, user, action, reason in rows
-        )
