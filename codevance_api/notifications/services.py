@@ -13,13 +13,14 @@
 
 import logging
 import random
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
 from smtplib import SMTPException
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.utils import timezone
 
 from codevance_api.payments.models import RequestLog
@@ -110,8 +111,43 @@ def _describe(error: Exception) -> str:
     return f"{type(error).__name__}: {error}"[:ERROR_MAX_LENGTH]
 
 
+# The key space of this module's PostgreSQL advisory locks (the first of their two keys).
+DELIVERY_LOCK_SPACE = 7_301
+
+
+@contextmanager
+def _one_delivery_at_a_time(notification_id: int):
+    """Hold a session-level advisory lock on the notification for the whole attempt (both phases).
+
+    Without it, copies of one task running together (a redelivery racing the dispatcher's re-enqueue)
+    each counted an attempt in phase 1 before any of them sent, so six copies used up five attempts
+    and the sixth marked the notification failed without a single real try. Held across the two
+    transactions, the lock makes a copy wait until the running attempt has finished (then it finds
+    the notification sent and skips it). A process that dies mid-attempt loses its database session,
+    which releases the lock, so a redelivery still proceeds and still counts the dead attempt.
+    SQLite (development, tasks run in-process one at a time) has no such lock and needs none.
+    """
+    connection = connections[router.db_for_write(Notification)]
+    if connection.vendor != "postgresql":
+        yield
+        return
+    key = [DELIVERY_LOCK_SPACE, notification_id % 2**31]  # two int4 keys; a collision only serialises more
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s, %s)", key)
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", key)
+
+
 def notification_deliver(*, notification_id: int) -> Delivery:
     """One attempt to email a notification. Safe to run any number of times, concurrently too."""
+    with _one_delivery_at_a_time(notification_id):
+        return _deliver(notification_id)
+
+
+def _deliver(notification_id: int) -> Delivery:
     max_attempts = settings.NOTIFICATIONS_MAX_ATTEMPTS
     # 1. Count the attempt and commit it before trying, so that an attempt whose process dies
     #    mid-send (killed worker, hard time limit) still counts and a poison message ends up failed.
