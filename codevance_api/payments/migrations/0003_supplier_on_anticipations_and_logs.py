@@ -37,6 +37,18 @@ COMPOSITE_KEYS = [
 ]
 
 
+def supplier_column(*, null: bool):
+    """The supplier column of both tables: nullable while it is filled, then required."""
+    return models.ForeignKey(
+        "payments.supplier",
+        db_index=False,
+        editable=False,
+        null=null,
+        on_delete=django.db.models.deletion.PROTECT,
+        related_name="+",
+    )
+
+
 def add_composite_keys(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         for add, _ in COMPOSITE_KEYS:
@@ -59,50 +71,24 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="anticipation",
             name="supplier",
-            field=models.ForeignKey(
-                db_index=False,
-                editable=False,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to="payments.supplier",
-            ),
+            field=supplier_column(null=True),
         ),
         migrations.AddField(
             model_name="requestlog",
             name="supplier",
-            field=models.ForeignKey(
-                db_index=False,
-                editable=False,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to="payments.supplier",
-            ),
+            field=supplier_column(null=True),
         ),
         migrations.RunSQL(FILL_ANTICIPATIONS, migrations.RunSQL.noop),
         migrations.RunSQL(FILL_LOGS, migrations.RunSQL.noop),
         migrations.AlterField(
             model_name="anticipation",
             name="supplier",
-            field=models.ForeignKey(
-                db_index=False,
-                editable=False,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to="payments.supplier",
-            ),
+            field=supplier_column(null=False),
         ),
         migrations.AlterField(
             model_name="requestlog",
             name="supplier",
-            field=models.ForeignKey(
-                db_index=False,
-                editable=False,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to="payments.supplier",
-            ),
+            field=supplier_column(null=False),
         ),
         migrations.AddConstraint(
             model_name="payment",

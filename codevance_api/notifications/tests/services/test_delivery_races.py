@@ -19,9 +19,9 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgresql,
 COPIES = 6
 
 
-def test_concurrent_deliveries_of_one_notification_send_one_email(mailoutbox):
-    notification = NotificationFactory()
-    barrier = threading.Barrier(COPIES)
+def _deliver_together(notification, copies: int) -> list:
+    """Run `copies` deliveries of one notification at the same instant (a barrier); their outcomes."""
+    barrier = threading.Barrier(copies)
     outcomes = []
 
     def deliver():
@@ -33,11 +33,17 @@ def test_concurrent_deliveries_of_one_notification_send_one_email(mailoutbox):
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=deliver) for _ in range(COPIES)]
+    threads = [threading.Thread(target=deliver) for _ in range(copies)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
+    return outcomes
+
+
+def test_concurrent_deliveries_of_one_notification_send_one_email(mailoutbox):
+    notification = NotificationFactory()
+    outcomes = _deliver_together(notification, COPIES)
 
     assert sorted(outcomes) == ["sent"] + ["skipped"] * (COPIES - 1)
     assert len(mail.outbox) == 1
@@ -60,23 +66,7 @@ def test_copies_queued_behind_a_slow_attempt_neither_use_up_its_attempts_nor_fai
     monkeypatch.setattr(services, "_locked", slow_locked)
     notification = NotificationFactory()
     copies = settings.NOTIFICATIONS_MAX_ATTEMPTS + 1
-    barrier = threading.Barrier(copies)
-    outcomes = []
-
-    def deliver():
-        try:
-            barrier.wait()
-            outcomes.append(notification_deliver(notification_id=notification.pk).outcome)
-        except Exception as error:  # noqa: BLE001 - a crash must fail the test, not vanish with the thread
-            outcomes.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=deliver) for _ in range(copies)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    outcomes = _deliver_together(notification, copies)
 
     assert sorted(outcomes) == ["sent"] + ["skipped"] * (copies - 1)
     assert len(mail.outbox) == 1
