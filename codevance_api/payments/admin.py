@@ -1,15 +1,48 @@
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from codevance_api.core.errors import ApplicationError
 
 from . import services
-from .cnpj import format_cnpj
+from .cnpj import EXAMPLE, format_cnpj, normalize_cnpj
 from .models import Anticipation, AnticipationStatus, Payment, RequestLog, Supplier
 from .selectors import payment_status
 
 
+class CNPJFormField(forms.CharField):
+    """A CNPJ typed as people write it (`12.ABC.345/01DE-35`), kept as its 14 characters (payments/cnpj.py)."""
+
+    def __init__(self, **kwargs):
+        # Room for the punctuation and stray spaces; normalize_cnpj decides what is a CNPJ.
+        kwargs.setdefault("max_length", 32)
+        kwargs.setdefault("help_text", _("Numeric or alphanumeric, with or without punctuation, e.g. %(example)s.")
+                          % {"example": EXAMPLE})
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        return format_cnpj(value) if isinstance(value, str) else value
+
+    def clean(self, value):
+        value = super().clean(value)
+        try:
+            return normalize_cnpj(value)
+        except ValidationError as error:
+            raise forms.ValidationError(error.messages, code="invalid_cnpj")
+
+
+class SupplierAdminForm(forms.ModelForm):
+    reg_number = CNPJFormField(label="CNPJ")
+
+    class Meta:
+        model = Supplier
+        fields = ["user", "corporate_name", "reg_number"]
+
+
 @admin.register(Supplier)
 class SupplierAdmin(admin.ModelAdmin):
+    form = SupplierAdminForm
     list_display = ("corporate_name", "cnpj", "user")
     search_fields = ("corporate_name", "reg_number", "user__email")
     autocomplete_fields = ("user",)

@@ -5,8 +5,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from .cnpj import validate_cnpj
+from .cnpj import STORED_PATTERN, format_cnpj, validate_cnpj
 
 MIN_PAYMENT_VALUE = Decimal("0.01")
 MAX_PAYMENT_VALUE = Decimal("1000000000.00")
@@ -16,20 +17,28 @@ REASON_MAX_LENGTH = 500
 class Supplier(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="supplier")
     corporate_name = models.CharField(max_length=200)
+    # The CNPJ as stored: 14 characters, 12 digits or upper-case letters then 2 check digits, no
+    # punctuation (payments/cnpj.py normalizes every input to this; format_cnpj shows it).
     reg_number = models.CharField(
-        "CNPJ", max_length=14, unique=True, validators=[validate_cnpj], help_text="14 digits, no punctuation."
+        "CNPJ",
+        max_length=14,
+        unique=True,
+        validators=[validate_cnpj],
+        help_text=_("14 characters: 12 digits or upper-case letters, then 2 check digits (punctuation is allowed)."),
     )
 
     class Meta:
         ordering = ["corporate_name", "id"]
         constraints = [
+            # Numeric or alphanumeric (July 2026); the check digits themselves are checked by validate_cnpj.
             models.CheckConstraint(
-                condition=Q(reg_number__regex=r"^[0-9]{14}$"), name="payments_supplier_reg_number_14_digits"
+                condition=Q(reg_number__regex=STORED_PATTERN), name="payments_supplier_reg_number_format"
             ),
         ]
 
     def __str__(self):
-        return self.corporate_name
+        # With the CNPJ: two companies may share a name, never a CNPJ (admin lists, filters, pickers).
+        return f"{self.corporate_name} ({format_cnpj(self.reg_number)})"
 
 
 class PaymentStatus(models.TextChoices):

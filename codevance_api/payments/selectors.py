@@ -4,9 +4,10 @@ from datetime import date
 
 from django.db import router
 from django.db.models import CharField, DateField, Exists, Expression, F, OuterRef, Q, QuerySet, Value
+from django.utils.translation import gettext as _
 
 from codevance_api.core.dates import today
-from codevance_api.core.errors import ValidationFailed
+from codevance_api.core.errors import Forbidden, ValidationFailed
 from codevance_api.core.statements import Columns, Statement, model_columns
 
 from .models import (
@@ -238,6 +239,31 @@ def suppliers_visible_to(user) -> QuerySet[Supplier]:
     if supplier is None:
         return Supplier.objects.none()
     return Supplier.objects.filter(pk=supplier.pk)
+
+
+def supplier_list(*, user) -> QuerySet[Supplier]:
+    """Every supplier company, by corporate name then id: for operators only.
+
+    Raises Forbidden (code `operators_only`) for anyone else: a supplier reads its own company with
+    `supplier_me`, never the list of the others.
+    """
+    if not user_is_operator(user):
+        raise Forbidden(
+            _("Only operators can list suppliers; a supplier reads its own company at /api/suppliers/me/."),
+            code="operators_only",
+        )
+    return Supplier.objects.order_by("corporate_name", "id")
+
+
+def supplier_me(*, user) -> Supplier:
+    """The supplier company the user logs in for (already loaded with the user by authentication: no query).
+
+    Raises Forbidden (code `not_a_supplier`) when the user is not linked to a supplier, e.g. an operator.
+    """
+    supplier = supplier_of(user)
+    if supplier is None:
+        raise Forbidden(_("Your account is not linked to a supplier company."), code="not_a_supplier")
+    return supplier
 
 
 def anticipations_visible_to(user) -> QuerySet[Anticipation]:

@@ -4,6 +4,7 @@ import copy
 
 from rest_framework import serializers
 
+from .cnpj import format_cnpj
 from .models import (
     MAX_PAYMENT_VALUE,
     MIN_PAYMENT_VALUE,
@@ -12,6 +13,7 @@ from .models import (
     AnticipationStatus,
     Payment,
     RequestLog,
+    Supplier,
 )
 
 
@@ -161,3 +163,25 @@ class BatchQuoteOutputSerializer(serializers.Serializer):
     new_due_date = serializers.DateField()
     lines = QuoteOutputSerializer(many=True)
     totals = QuoteTotalsSerializer()
+
+
+class FormattedCNPJField(serializers.CharField):
+    """The CNPJ with its usual punctuation, `12.ABC.345/01DE-35` (payments/cnpj.py)."""
+
+    def to_representation(self, value):
+        return format_cnpj(value)
+
+
+class SupplierOutputSerializer(ModelOutputSerializer):
+    cnpj = FormattedCNPJField(
+        source="reg_number", read_only=True, help_text="The CNPJ with its usual punctuation, e.g. 12.ABC.345/01DE-35."
+    )
+
+    class Meta:
+        model = Supplier
+        fields = ["id", "corporate_name", "cnpj", "reg_number"]
+        read_only_fields = fields
+        extra_kwargs = {
+            "reg_number": {"help_text": "The CNPJ as stored: 14 characters (digits or upper-case letters), no "
+                           "punctuation, e.g. 12ABC34501DE35."},
+        }

@@ -1,6 +1,11 @@
 from django.urls import path
+from rest_framework.routers import SimpleRouter
 
 from . import views
+from .supplier_views import SupplierViewSet
+
+router = SimpleRouter()
+router.register("suppliers", SupplierViewSet, basename="supplier")
 
 urlpatterns = [
     path("payments/", views.PaymentListCreateView.as_view(), name="payment-list"),
@@ -11,4 +16,5 @@ urlpatterns = [
     path("anticipations/batch/", views.AnticipationBatchView.as_view(), name="anticipation-batch"),
     path("anticipations/<int:pk>/", views.AnticipationDetailView.as_view(), name="anticipation-detail"),
     path("logs/", views.RequestLogListView.as_view(), name="requestlog-list"),
+    *router.urls,
 ]

@@ -102,3 +102,66 @@ def test_supplier_admin_shows_the_formatted_cnpj(operator_admin):
     response = operator_admin.get(reverse("admin:payments_supplier_changelist"))
     assert supplier.corporate_name in response.content.decode()
     assert "11.222.333/0001-81" in response.content.decode()
+
+
+def _add_supplier(client, reg_number, user=None):
+    user = user or UserFactory()
+    return client.post(
+        reverse("admin:payments_supplier_add"),
+        {"user": user.pk, "corporate_name": "Beta Insumos", "reg_number": reg_number},
+    )
+
+
+@pytest.mark.parametrize("reg_number", ["12.ABC.345/01DE-35", "12ABC34501DE35", " 12 ABC 345 01DE 35 "])
+def test_supplier_admin_adds_a_supplier_with_an_alphanumeric_cnpj(operator_admin, reg_number):
+    from codevance_api.payments.models import Supplier
+
+    response = _add_supplier(operator_admin, reg_number)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Supplier.objects.get(corporate_name="Beta Insumos").reg_number == "12ABC34501DE35"
+
+
+@pytest.mark.parametrize(
+    "reg_number, rule",
+    [
+        ("12.abc.345/01de-35", "upper case"),
+        ("12ABC34501DE3A", "check digits, are digits"),
+        ("12ABC34501DE36", "check digits do not match"),
+        ("12ABC34501DE3", "exactly 14 characters"),
+    ],
+)
+def test_supplier_admin_refuses_a_near_miss_naming_the_rule(operator_admin, reg_number, rule):
+    from codevance_api.payments.models import Supplier
+
+    response = _add_supplier(operator_admin, reg_number)
+    assert response.status_code == 200
+    assert rule in response.content.decode()
+    assert not Supplier.objects.filter(corporate_name="Beta Insumos").exists()
+
+
+def test_supplier_admin_refuses_an_existing_cnpj_written_with_punctuation(operator_admin):
+    from codevance_api.payments.models import Supplier
+
+    SupplierFactory(reg_number="12ABC34501DE35")
+    response = _add_supplier(operator_admin, "12.ABC.345/01DE-35")
+    assert response.status_code == 200
+    assert "already exists" in response.content.decode()
+    assert Supplier.objects.count() == 1
+
+
+def test_supplier_admin_change_form_shows_the_formatted_cnpj(operator_admin):
+    supplier = SupplierFactory(reg_number="12ABC34501DE35")
+    response = operator_admin.get(reverse("admin:payments_supplier_change", args=[supplier.pk]))
+    assert 'value="12.ABC.345/01DE-35"' in response.content.decode()
+
+
+def test_supplier_admin_list_shows_an_alphanumeric_cnpj_formatted(operator_admin):
+    SupplierFactory(reg_number="12ABC34501DE35")
+    response = operator_admin.get(reverse("admin:payments_supplier_changelist"))
+    assert "12.ABC.345/01DE-35" in response.content.decode()
+
+
+def test_payment_admin_names_the_supplier_with_its_cnpj(operator_admin):
+    payment = PaymentFactory(supplier__reg_number="12ABC34501DE35")
+    response = operator_admin.get(reverse("admin:payments_payment_changelist"))
+    assert f"{payment.supplier.corporate_name} (12.ABC.345/01DE-35)" in response.content.decode()

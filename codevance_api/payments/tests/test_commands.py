@@ -80,3 +80,34 @@ def test_demo_data_has_the_documented_users_and_payments_in_every_state():
         assert user.check_password(email.split("@")[0])
         states = {p.status for p in payment_list(user=user)}
         assert states == set(PaymentStatus.values)
+
+
+def _create_supplier(cnpj, email="beta@example.com"):
+    call_command(
+        "create_supplier", "--email", email, "--password", "a-long-enough-secret", "--corporate-name", "Beta",
+        "--cnpj", cnpj,
+    )
+
+
+@pytest.mark.parametrize("cnpj", ["12.ABC.345/01DE-35", "12ABC34501DE35"])
+def test_create_supplier_accepts_an_alphanumeric_cnpj(cnpj):
+    _create_supplier(cnpj)
+    assert Supplier.objects.get().reg_number == "12ABC34501DE35"
+
+
+@pytest.mark.parametrize("cnpj", ["12.abc.345/01de-35", "12ABC34501DE3A", "12ABC34501DE36"])
+def test_create_supplier_refuses_an_alphanumeric_near_miss_and_creates_no_user(cnpj):
+    with pytest.raises(CommandError, match="reg_number"):
+        _create_supplier(cnpj)
+    assert not User.objects.exists()
+
+
+def test_create_supplier_refuses_the_same_alphanumeric_cnpj_written_differently():
+    _create_supplier("12.ABC.345/01DE-35", email="a@example.com")
+    with pytest.raises(CommandError, match="CNPJ already exists"):
+        _create_supplier("12ABC34501DE35", email="b@example.com")
+
+
+def test_demo_data_has_a_supplier_with_an_alphanumeric_cnpj():
+    call_command("load_demo_data")
+    assert Supplier.objects.get(user__email="user02@email.com").reg_number == "12ABC34501DE35"

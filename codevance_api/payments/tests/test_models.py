@@ -71,10 +71,35 @@ def test_database_refuses_a_second_decision_log(frozen_today, operator):
     _violates(lambda: RequestLog.objects.create(anticipation=anticipation, user=operator, action="D"))
 
 
-def test_database_refuses_a_cnpj_that_is_not_14_digits(db):
+@pytest.mark.parametrize(
+    "reg_number",
+    [
+        "1122233300018a",  # a lower-case letter in a check digit
+        "12abc34501de35",  # lower case
+        "12ABC34501DE3A",  # a letter in a check digit
+        "12ABC34501DE3",  # 13 characters
+        "12.ABC.345/01",  # punctuation is never stored
+        "12ABC34501DE3٥",  # a non-ASCII digit
+    ],
+)
+def test_database_refuses_a_cnpj_not_stored_as_12_alphanumerics_and_2_digits(db, reg_number):
     from codevance_api.accounts.tests.factories import UserFactory
 
-    _violates(lambda: Supplier.objects.create(user=UserFactory(), corporate_name="X", reg_number="1122233300018a"))
+    _violates(lambda: Supplier.objects.create(user=UserFactory(), corporate_name="X", reg_number=reg_number))
+
+
+@pytest.mark.parametrize("reg_number", ["12ABC34501DE35", "11222333000181"])
+def test_database_accepts_numeric_and_alphanumeric_cnpjs(db, reg_number):
+    from codevance_api.accounts.tests.factories import UserFactory
+
+    supplier = Supplier.objects.create(user=UserFactory(), corporate_name="X", reg_number=reg_number)
+    assert Supplier.objects.get(pk=supplier.pk).reg_number == reg_number
+
+
+def test_supplier_is_named_with_its_formatted_cnpj(db):
+    from codevance_api.payments.tests.factories import SupplierFactory
+
+    assert str(SupplierFactory(corporate_name="Beta", reg_number="12ABC34501DE35")) == "Beta (12.ABC.345/01DE-35)"
 
 
 def test_request_logs_are_append_only(frozen_today):

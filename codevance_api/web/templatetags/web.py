@@ -3,6 +3,7 @@ from decimal import Decimal
 from django import template
 
 from codevance_api.payments import pricing, selectors
+from codevance_api.payments.cnpj import format_cnpj
 from codevance_api.payments.models import PaymentStatus
 
 register = template.Library()
@@ -46,7 +47,13 @@ def short_status_label(status) -> str:
     return SHORT_STATUS_LABELS.get(status, status.label)
 
 
+@register.filter
+def cnpj(value) -> str:
+    """12ABC34501DE35 -> "12.ABC.345/01DE-35": a stored CNPJ with its usual punctuation (payments/cnpj.py)."""
+    return format_cnpj(value)
+
+
 @register.simple_tag
 def web_roles(user) -> dict:
-    """What the navigation offers to `user`."""
-    return {"supplier": selectors.supplier_of(user) is not None, "operator": selectors.user_is_operator(user)}
+    """What the navigation offers to `user`; `supplier` is its supplier company (for the header) or None."""
+    return {"supplier": selectors.supplier_of(user), "operator": selectors.user_is_operator(user)}

@@ -12,7 +12,12 @@ class Command(BaseCommand):
         parser.add_argument("--email", required=True)
         parser.add_argument("--password", help="Prompted for when omitted at a terminal.")
         parser.add_argument("--corporate-name", required=True)
-        parser.add_argument("--cnpj", required=True, help="14 digits, with or without punctuation.")
+        parser.add_argument(
+            "--cnpj",
+            required=True,
+            help="14 characters, numeric or alphanumeric (upper case), with or without punctuation: "
+            "11.222.333/0001-81 or 12.ABC.345/01DE-35.",
+        )
         parser.add_argument("--first-name", default="")
 
     def handle(self, *args, **options):

@@ -8,6 +8,7 @@ from django.db import transaction
 
 from codevance_api.core.dates import today
 from codevance_api.payments import pricing
+from codevance_api.payments.cnpj import normalize_cnpj
 from codevance_api.payments.models import (
     Anticipation,
     AnticipationStatus,
@@ -20,7 +21,8 @@ from codevance_api.payments.models import (
 OPERATOR = ("operator01@email.com", "operator01")
 SUPPLIERS = [
     ("user01@email.com", "user01", "Acme Fornecedora Ltda", "11222333000181"),
-    ("user02@email.com", "user02", "Beta Insumos S.A.", "45723174000110"),
+    # An alphanumeric CNPJ, as issued since July 2026.
+    ("user02@email.com", "user02", "Beta Insumos S.A.", "12.ABC.345/01DE-35"),
 ]
 
 
@@ -40,7 +42,9 @@ class Command(BaseCommand):
         on = today()
         for email, password, corporate_name, cnpj in SUPPLIERS:
             user = User.objects.create_user(email=email, password=password, first_name=corporate_name.split()[0])
-            supplier = Supplier.objects.create(user=user, corporate_name=corporate_name, reg_number=cnpj)
+            supplier = Supplier.objects.create(
+                user=user, corporate_name=corporate_name, reg_number=normalize_cnpj(cnpj)
+            )
             self._payments_in_every_state(supplier, operator, on)
         self.stdout.write(
             self.style.SUCCESS(
