@@ -115,6 +115,9 @@ def _monthly_rate(raw):
 
 # Discount per month of anticipation, applied pro rata per day (a month counts as 30 days).
 ANTICIPATION_MONTHLY_RATE = _monthly_rate(config("ANTICIPATION_MONTHLY_RATE", default="0.03"))
+# When on, a new due date must be a Brazilian business day (no weekend, national or B3 holiday:
+# payments/business_days.py). Off by default: the original API anticipates to any day, a Sunday included.
+ANTICIPATION_BUSINESS_DAYS_ONLY = config("ANTICIPATION_BUSINESS_DAYS_ONLY", default=False, cast=bool)
 
 # --- Web area (codevance_api/web) ----------------------------------------------------------
 

@@ -124,6 +124,14 @@ class QuoteOutputSerializer(serializers.Serializer):
     days = serializers.IntegerField(help_text="Days paid before the due date.")
     discount = serializers.DecimalField(max_digits=12, decimal_places=2)
     new_value = serializers.DecimalField(max_digits=12, decimal_places=2)
+    business_day = serializers.BooleanField(
+        help_text="Whether `new_due_date` is a Brazilian business day (no weekend, national or B3 holiday). "
+        "Always true when the service enforces business days (ANTICIPATION_BUSINESS_DAYS_ONLY): then any "
+        "other day is a 400 `not_a_business_day`."
+    )
+    previous_business_day = serializers.DateField(
+        allow_null=True, help_text="The nearest business day before `new_due_date` when it is not one; else null."
+    )
 
 
 class PaymentIdsField(serializers.ListField):

@@ -14,6 +14,7 @@ from codevance_api.core.errors import ApplicationError, Conflict, Forbidden, Not
 from codevance_api.notifications.services import notification_create
 
 from . import pricing
+from .business_days import check_business_day
 from .locks import lock_anticipation, lock_payment
 from .cnpj import normalize_cnpj
 from .models import (
@@ -107,7 +108,9 @@ def anticipation_quote(*, payment: Payment, new_due_date: date, on: date | None 
     """Check that `payment` may be anticipated to `new_due_date` and price it.
 
     The payment must be available (not anticipated, due date not reached); the new date must be
-    today or later, strictly before the due date, and leave a new value of at least one cent.
+    today or later, strictly before the due date, a business day when ANTICIPATION_BUSINESS_DAYS_ONLY
+    is on (business_days.check_business_day: 400 `not_a_business_day`), and leave a new value of at
+    least one cent.
     """
     on = on or today()
     if Anticipation.objects.filter(payment_id=payment.pk).exists():
@@ -131,6 +134,7 @@ def anticipation_quote(*, payment: Payment, new_due_date: date, on: date | None 
             field="new_due_date",
             code="new_due_date_not_before_due_date",
         )
+    check_business_day(new_due_date, on=on)
     rate = settings.ANTICIPATION_MONTHLY_RATE
     quote = pricing.quote(value=payment.value, due_date=payment.due_date, new_due_date=new_due_date, monthly_rate=rate)
     if quote.new_value < pricing.CENT:
@@ -245,11 +249,21 @@ class BatchRejected(ValidationFailed):
         self.failures = failures
 
 
+def _check_batch_day(new_due_date: date) -> None:
+    """A batch's one date is checked once, before any per-payment work: a weekend or holiday (when
+    ANTICIPATION_BUSINESS_DAYS_ONLY is on) is one 400 on `new_due_date`, not one failure per payment.
+    A past date is left to each payment's rules, which name it as such."""
+    on = today()
+    if new_due_date >= on:
+        check_business_day(new_due_date, on=on)
+
+
 def anticipation_quote_batch(
     *, actor, payment_ids: list[int], new_due_date: date
 ) -> list[tuple[Payment, pricing.Quote]]:
     """Quote several payments to one date with the rules of anticipation_quote; any failure rejects all."""
     _require_operator_or_supplier(actor)
+    _check_batch_day(new_due_date)
     payments = payments_visible_to(actor).in_bulk(payment_ids)
     quotes, failures = [], {}
     for pk in payment_ids:
@@ -275,6 +289,7 @@ def anticipation_request_batch(*, actor, payment_ids: list[int], new_due_date: d
     _require_operator_or_supplier(actor)
     if len(set(payment_ids)) != len(payment_ids):
         raise ValidationFailed("Each payment may appear once in a batch.", field="payments", code="duplicate")
+    _check_batch_day(new_due_date)
     anticipations, failures = {}, {}
     with transaction.atomic():
         for pk in sorted(payment_ids):

@@ -19,7 +19,7 @@ from codevance_api.core.csv_export import CSVExportMixin
 from codevance_api.core.dates import today
 from codevance_api.core.schema import JSON, BatchErrorSerializer, error_example, error_responses
 
-from . import selectors, services
+from . import business_days, selectors, services
 from .filters import AnticipationFilter, PaymentFilter, RequestLogFilter
 from .permissions import IsOperatorOrSupplier, IsOperatorToDecide
 from .serializers import (
@@ -52,6 +52,7 @@ def _quote_body(payment, new_due_date, quote) -> dict:
         "days": quote.days,
         "discount": quote.discount,
         "new_value": quote.new_value,
+        **business_days.quote_fields(new_due_date),
     }
 
 
@@ -69,7 +70,11 @@ LOG_EXAMPLE = {
     "id": 12, "anticipation": 7, "created_at": "2024-09-15T12:05:00-03:00", "user": 1, "action": "A",
     "reason": "Within the monthly limit",
 }
-QUOTE_EXAMPLE = {"payment": 1, "new_due_date": "2024-09-15", "days": 16, "discount": "16.00", "new_value": "984.00"}
+# 2024-09-15 is a Sunday: accepted unless ANTICIPATION_BUSINESS_DAYS_ONLY is on, and the quote says so.
+QUOTE_EXAMPLE = {
+    "payment": 1, "new_due_date": "2024-09-15", "days": 16, "discount": "16.00", "new_value": "984.00",
+    "business_day": False, "previous_business_day": "2024-09-13",
+}
 CSV_DESCRIPTION = "The same rows as CSV (`Accept: text/csv` or `?format=csv`): all pages, streamed."
 
 NOT_BEFORE_DUE_DATE = error_example(
@@ -78,6 +83,16 @@ NOT_BEFORE_DUE_DATE = error_example(
     code="new_due_date_not_before_due_date",
     message="The new due date must be before the payment's due date (2024-10-01).",
     errors={"new_due_date": ["The new due date must be before the payment's due date (2024-10-01)."]},
+)
+NOT_A_BUSINESS_DAY = error_example(
+    "not a business day (ANTICIPATION_BUSINESS_DAYS_ONLY on)",
+    400,
+    code="not_a_business_day",
+    message="2027-02-08 is not a business day (Carnival): the nearest earlier business day is 2027-02-05.",
+    errors={"new_due_date": [
+        "2027-02-08 is not a business day (Carnival): the nearest earlier business day is 2027-02-05."]},
+    previous_business_day="2027-02-05",
+    next_business_day="2027-02-10",
 )
 ALREADY_ANTICIPATED = error_example(
     "already anticipated",
@@ -112,7 +127,10 @@ BATCH_REJECTED = error_example(
 ANTICIPATION_RULES = (
     "Rules: the payment is visible to you and available (status `A`: no anticipation, due date after "
     "today); `new_due_date` is today or later, strictly before the due date, and not so far ahead "
-    "that the discount would take the whole value. The new value is "
+    "that the discount would take the whole value; when the service enforces business days "
+    "(ANTICIPATION_BUSINESS_DAYS_ONLY), it is a Brazilian business day (no weekend, national or B3 "
+    "holiday): any other day is a 400 `not_a_business_day` naming the nearest earlier business day "
+    "(also given as `previous_business_day`, with `next_business_day`). The new value is "
     "`value - value * (monthly_rate / 30) * days`, rounded once to cents (half up)."
 )
 
@@ -224,7 +242,9 @@ class PaymentDetailView(generics.RetrieveAPIView):
             (200, JSON): OpenApiResponse(QuoteOutputSerializer, description="The quote; nothing was created."),
             **error_responses(
                 400, 401, 403, 404, 409,
-                examples={400: [NOT_BEFORE_DUE_DATE], 409: [ALREADY_ANTICIPATED, DUE_DATE_REACHED]},
+                examples={
+                    400: [NOT_BEFORE_DUE_DATE, NOT_A_BUSINESS_DAY], 409: [ALREADY_ANTICIPATED, DUE_DATE_REACHED]
+                },
             ),
         },
         examples=[OpenApiExample("16 days early", value=QUOTE_EXAMPLE, response_only=True)],
@@ -250,7 +270,10 @@ class PaymentQuoteView(APIView):
         request=BatchQuoteRequestSerializer,
         responses={
             (200, JSON): OpenApiResponse(BatchQuoteOutputSerializer, description="A line per payment, and totals."),
-            **error_responses(400, 401, 403, 415, serializer=BatchErrorSerializer, examples={400: [BATCH_REJECTED]}),
+            **error_responses(
+                400, 401, 403, 415, serializer=BatchErrorSerializer,
+                examples={400: [BATCH_REJECTED, NOT_A_BUSINESS_DAY]},
+            ),
         },
         examples=[
             OpenApiExample("two payments", value={"payments": [1, 3], "new_due_date": "2024-09-20"},
@@ -261,9 +284,9 @@ class PaymentQuoteView(APIView):
                     "new_due_date": "2024-09-20",
                     "lines": [
                         {"payment": 1, "new_due_date": "2024-09-20", "days": 11, "discount": "11.00",
-                         "new_value": "989.00"},
+                         "new_value": "989.00", "business_day": True, "previous_business_day": None},
                         {"payment": 3, "new_due_date": "2024-09-20", "days": 40, "discount": "20.00",
-                         "new_value": "480.00"},
+                         "new_value": "480.00", "business_day": True, "previous_business_day": None},
                     ],
                     "totals": {"payments": 2, "value": "1500.00", "discount": "31.00", "new_value": "1469.00"},
                 },
@@ -321,7 +344,9 @@ class PaymentBatchQuoteView(APIView):
             (201, JSON): OpenApiResponse(AnticipationOutputSerializer, description="The pending anticipation."),
             **error_responses(
                 400, 401, 403, 409, 415,
-                examples={400: [NOT_BEFORE_DUE_DATE], 409: [ALREADY_ANTICIPATED, DUE_DATE_REACHED]},
+                examples={
+                    400: [NOT_BEFORE_DUE_DATE, NOT_A_BUSINESS_DAY], 409: [ALREADY_ANTICIPATED, DUE_DATE_REACHED]
+                },
             ),
         },
         examples=[
@@ -361,7 +386,10 @@ class AnticipationListCreateView(generics.ListAPIView):
             (201, JSON): OpenApiResponse(
                 AnticipationOutputSerializer(many=True), description="Every anticipation created."
             ),
-            **error_responses(400, 401, 403, 415, serializer=BatchErrorSerializer, examples={400: [BATCH_REJECTED]}),
+            **error_responses(
+                400, 401, 403, 415, serializer=BatchErrorSerializer,
+                examples={400: [BATCH_REJECTED, NOT_A_BUSINESS_DAY]},
+            ),
         },
         examples=[
             OpenApiExample("three payments", value={"payments": [1, 2, 3], "new_due_date": "2024-09-20"},

@@ -6,6 +6,7 @@ from datetime import timedelta
 from django import forms
 
 from codevance_api.core.dates import today
+from codevance_api.payments import business_days
 from codevance_api.payments.models import REASON_MAX_LENGTH, AnticipationStatus, Payment
 
 DECISION_CHOICES = [
@@ -30,6 +31,17 @@ class AnticipationDateForm(forms.Form):
         attrs["min"] = today().isoformat()
         attrs["max"] = (payment.due_date - timedelta(days=1)).isoformat()
         attrs["aria-describedby"] = "id_new_due_date_help id_new_due_date_error"
+        # With ANTICIPATION_BUSINESS_DAYS_ONLY on, the weekends and holidays in the picker's range are
+        # marked (data attribute for the script, a list of holidays on the page) and refused by the service.
+        self.business_days_only = business_days.business_days_only()
+        self.closed_holidays = []
+        if self.business_days_only:
+            closed = business_days.non_business_days(today(), payment.due_date - timedelta(days=1))
+            attrs["data-non-business-days"] = " ".join(day.isoformat() for day in closed)
+            attrs["aria-describedby"] += " business-days-help"
+            self.closed_holidays = [
+                (day, business_days.holiday_name(day)) for day in closed if business_days.holiday_name(day)
+            ]
 
 
 class IdListField(forms.Field):

@@ -17,12 +17,12 @@ from django.views import View
 from codevance_api.core.dates import today
 from codevance_api.core.errors import ApplicationError, NotFound, ValidationFailed
 from codevance_api.core.exceptions import error_body
-from codevance_api.payments import selectors, services
+from codevance_api.payments import business_days, selectors, services
 from codevance_api.payments.models import AnticipationStatus, PaymentStatus
 
 from . import selectors as web_selectors
 from .forms import AnticipationDateForm, DecisionForm
-from .templatetags.web import money, short_status_label
+from .templatetags.web import business_day_note, money, short_status_label
 
 PAGE_SIZE = 10
 QUEUE_PAGE_SIZE = 20
@@ -257,8 +257,10 @@ class QuoteJsonView(SupplierView):
         try:
             quote = services.anticipation_quote(payment=payment, new_due_date=new_due_date)
         except ApplicationError as error:
-            errors = {error.field: [error.message]} if error.field else None
-            body = error_body(code=error.code, message=error.message, errors=errors)
+            extra = dict(error.extra)
+            errors = extra.pop("errors", None) or ({error.field: [error.message]} if error.field else None)
+            # The same body as the API's handler (core/exceptions.py), extra keys included.
+            body = error_body(code=error.code, message=error.message, errors=errors, **extra)
             return JsonResponse(body, status=error.status_code)
         return JsonResponse(
             {
@@ -268,6 +270,10 @@ class QuoteJsonView(SupplierView):
                 "value": str(payment.value),
                 "discount": str(quote.discount),
                 "new_value": str(quote.new_value),
+                **{
+                    key: value.isoformat() if hasattr(value, "isoformat") else value
+                    for key, value in business_days.quote_fields(new_due_date).items()
+                },
                 # Formatted by the server too, so the page's script shows numbers and never computes them.
                 "display": {
                     "new_due_date": new_due_date.isoformat(),
@@ -275,6 +281,7 @@ class QuoteJsonView(SupplierView):
                     "value": money(payment.value),
                     "discount": money(quote.discount),
                     "new_value": money(quote.new_value),
+                    "business_day_note": business_day_note(new_due_date),
                 },
             }
         )

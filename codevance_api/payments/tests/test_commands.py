@@ -111,3 +111,17 @@ def test_create_supplier_refuses_the_same_alphanumeric_cnpj_written_differently(
 def test_demo_data_has_a_supplier_with_an_alphanumeric_cnpj():
     call_command("load_demo_data")
     assert Supplier.objects.get(user__email="user02@email.com").reg_number == "12ABC34501DE35"
+
+
+@pytest.mark.parametrize("today", ["2027-01-27 12:00:00-03:00", "2027-02-18 12:00:00-03:00"])
+def test_demo_anticipations_fall_on_business_days_when_the_setting_is_on(settings, today):
+    import time_machine
+
+    from codevance_api.payments.business_days import is_business_day
+    from codevance_api.payments.models import Anticipation
+
+    settings.ANTICIPATION_BUSINESS_DAYS_ONLY = True
+    # From each of these days, one of the demo dates (10, 20 or 30 days ahead) is a Saturday or a Sunday.
+    with time_machine.travel(today, tick=False):
+        call_command("load_demo_data")
+    assert all(is_business_day(a.new_due_date) for a in Anticipation.objects.all())

@@ -1,8 +1,9 @@
 from decimal import Decimal
 
 from django import template
+from django.utils.translation import gettext as _
 
-from codevance_api.payments import pricing, selectors
+from codevance_api.payments import business_days, pricing, selectors
 from codevance_api.payments.cnpj import format_cnpj
 from codevance_api.payments.models import PaymentStatus
 
@@ -45,6 +46,19 @@ def short_status_label(status) -> str:
     """A payment state's name where space is short (tabs, cards): "Pending" for pending confirmation."""
     status = PaymentStatus(status)
     return SHORT_STATUS_LABELS.get(status, status.label)
+
+
+@register.filter
+def business_day_note(day) -> str:
+    """What a quote says of a date that is not a business day (accepted while ANTICIPATION_BUSINESS_DAYS_ONLY
+    is off); empty for a business day. The live quote (web/views.py) shows the same text."""
+    if not day or business_days.is_business_day(day):
+        return ""
+    return _("%(date)s is not a business day (%(reason)s); the nearest earlier business day is %(previous)s.") % {
+        "date": day.isoformat(),
+        "reason": business_days.closed_reason(day),
+        "previous": business_days.previous_business_day(day).isoformat(),
+    }
 
 
 @register.filter

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from codevance_api.core.dates import today
-from codevance_api.payments import pricing
+from codevance_api.payments import business_days, pricing
 from codevance_api.payments.cnpj import normalize_cnpj
 from codevance_api.payments.models import (
     Anticipation,
@@ -66,6 +66,9 @@ class Command(BaseCommand):
                 supplier=supplier, due_date=on + timedelta(days=days), value=Decimal(value)
             )
             new_due_date = on + timedelta(days=days // 2)
+            if business_days.business_days_only() and not business_days.is_business_day(new_due_date):
+                # The demo shows what the service would accept with ANTICIPATION_BUSINESS_DAYS_ONLY on.
+                new_due_date = business_days.previous_business_day(new_due_date)
             quote = pricing.quote(
                 value=payment.value,
                 due_date=payment.due_date,

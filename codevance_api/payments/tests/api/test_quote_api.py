@@ -38,7 +38,9 @@ def test_quote_has_the_documented_fields(frozen_today, supplier_client, supplier
     payment = PaymentFactory(supplier=supplier, value=Decimal("1000.00"), due_date=date(2024, 10, 1))
     body = supplier_client.get(f"/api/payments/{payment.pk}/quote/?new_due_date=2024-09-15").json()
     assert body == {
-        "payment": payment.pk, "new_due_date": "2024-09-15", "days": 16, "discount": "16.00", "new_value": "984.00"
+        "payment": payment.pk, "new_due_date": "2024-09-15", "days": 16, "discount": "16.00", "new_value": "984.00",
+        # 2024-09-15 is a Sunday: accepted (ANTICIPATION_BUSINESS_DAYS_ONLY is off by default), and said so.
+        "business_day": False, "previous_business_day": "2024-09-13",
     }
 
 

@@ -1,6 +1,7 @@
 /* Progressive enhancement only: every page works without this file.
    - The anticipate page asks the server for the quote as the date changes (the numbers are the
-     server's, computed by services.anticipation_quote; nothing is computed here).
+     server's, computed by services.anticipation_quote; nothing is computed here), and marks a
+     picked weekend or holiday when business days are enforced (the server lists them).
    - The queue gets a "select all" checkbox. */
 (function () {
   "use strict";
@@ -48,7 +49,19 @@
       });
     }
 
+    // With business days enforced, the server lists the weekends and holidays of the picker's range:
+    // a picked one is marked at once (the quote's answer names the nearest earlier business day).
+    var closedDays = (input.getAttribute("data-non-business-days") || "").split(" ").filter(Boolean);
+    function markClosedDay() {
+      if (closedDays.indexOf(input.value) >= 0) {
+        input.setAttribute("data-closed-day", "");
+      } else {
+        input.removeAttribute("data-closed-day");
+      }
+    }
+
     input.addEventListener("input", function () {
+      markClosedDay();
       clearTimeout(timer);
       timer = setTimeout(refresh, 150);
     });

@@ -1,0 +1,121 @@
+"""ANTICIPATION_BUSINESS_DAYS_ONLY in the web area: the date picker marks closed days, the server refuses them.
+
+"Today" is frozen at Tuesday 2027-01-12, noon in São Paulo; the payment is due on 2027-04-30.
+"""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from codevance_api.payments.models import Anticipation
+from codevance_api.payments.tests.factories import PaymentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def frozen():
+    with time_machine.travel("2027-01-12 12:00:00-03:00", tick=False):
+        yield
+
+
+@pytest.fixture
+def business_days_only(settings):
+    settings.ANTICIPATION_BUSINESS_DAYS_ONLY = True
+
+
+@pytest.fixture
+def payment(supplier):
+    return PaymentFactory(supplier=supplier, due_date=date(2027, 4, 30), value=Decimal("1000.00"))
+
+
+def _anticipate_url(payment):
+    return reverse("web:anticipate", args=[payment.pk])
+
+
+def _closed_days_attribute(content: str) -> list[str]:
+    start = content.index('data-non-business-days="') + len('data-non-business-days="')
+    return content[start:content.index('"', start)].split()
+
+
+# --- Setting on -------------------------------------------------------------------------------
+
+
+def test_date_picker_marks_every_closed_day_of_its_range(business_days_only, supplier_web, payment):
+    content = supplier_web.get(_anticipate_url(payment)).content.decode()
+    closed = _closed_days_attribute(content)
+    assert {"2027-01-16", "2027-01-17", "2027-02-08", "2027-02-09", "2027-03-26", "2027-04-21"} <= set(closed)
+    assert "2027-01-20" not in closed and "2027-02-10" not in closed
+    assert closed == sorted(closed) and closed[0] >= "2027-01-12" and closed[-1] <= "2027-04-29"
+
+
+def test_page_lists_the_holidays_before_the_due_date_without_javascript(business_days_only, supplier_web, payment):
+    content = supplier_web.get(_anticipate_url(payment)).content.decode()
+    assert 'data-testid="business-days-help"' in content
+    assert "Business days only" in content
+    assert '<time datetime="2027-02-08" data-closed-day>2027-02-08</time> Carnival' in content
+    assert '<time datetime="2027-03-26" data-closed-day>2027-03-26</time> Good Friday' in content
+
+
+@pytest.mark.parametrize(
+    "new_due_date, previous", [("2027-01-17", "2027-01-15"), ("2027-02-09", "2027-02-05"), ("2027-03-26", "2027-03-25")]
+)
+def test_quote_step_refuses_a_closed_day_naming_the_nearest_earlier_business_day(
+    business_days_only, supplier_web, payment, new_due_date, previous
+):
+    response = supplier_web.get(_anticipate_url(payment), {"new_due_date": new_due_date})
+    assert response.status_code == 400
+    assert f"the nearest earlier business day is {previous}" in response.content.decode()
+    assert response.context["quote"] is None
+
+
+def test_confirming_a_closed_day_is_refused_and_creates_nothing(business_days_only, supplier_web, payment):
+    response = supplier_web.post(_anticipate_url(payment), {"new_due_date": "2027-01-16"})
+    assert response.status_code == 400
+    assert "the nearest earlier business day is 2027-01-15" in response.content.decode()
+    assert not Anticipation.objects.exists()
+
+
+def test_confirming_a_business_day_is_accepted(business_days_only, supplier_web, payment):
+    response = supplier_web.post(_anticipate_url(payment), {"new_due_date": "2027-01-20"})
+    assert response.status_code == 302
+    assert Anticipation.objects.get().new_due_date == date(2027, 1, 20)
+
+
+def test_live_quote_refuses_a_closed_day_in_the_apis_error_shape(business_days_only, supplier_web, payment):
+    response = supplier_web.get(reverse("web:quote", args=[payment.pk]), {"new_due_date": "2027-02-08"})
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "not_a_business_day"
+    assert "the nearest earlier business day is 2027-02-05" in body["message"]
+    assert body["previous_business_day"] == "2027-02-05"
+
+
+# --- Setting off: the original behaviour ------------------------------------------------------
+
+
+def test_setting_off_marks_nothing(supplier_web, payment):
+    content = supplier_web.get(_anticipate_url(payment)).content.decode()
+    assert "data-non-business-days" not in content and "business-days-help" not in content
+
+
+def test_setting_off_quotes_a_sunday_and_says_it_is_not_a_business_day(supplier_web, payment):
+    response = supplier_web.get(_anticipate_url(payment), {"new_due_date": "2027-01-17"})
+    assert response.status_code == 200
+    assert "2027-01-17 is not a business day (Sunday); the nearest earlier business day is 2027-01-15." in (
+        response.content.decode()
+    )
+
+
+def test_setting_off_live_quote_of_a_sunday_says_it_is_not_a_business_day(supplier_web, payment):
+    body = supplier_web.get(reverse("web:quote", args=[payment.pk]), {"new_due_date": "2027-01-17"}).json()
+    assert (body["business_day"], body["previous_business_day"]) == (False, "2027-01-15")
+    assert "not a business day (Sunday)" in body["display"]["business_day_note"]
+
+
+def test_setting_off_confirms_a_sunday(supplier_web, payment):
+    assert supplier_web.post(_anticipate_url(payment), {"new_due_date": "2027-01-17"}).status_code == 302
+    assert Anticipation.objects.get().new_due_date == date(2027, 1, 17)
