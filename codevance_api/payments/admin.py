@@ -51,6 +51,15 @@ class SupplierAdmin(admin.ModelAdmin):
     def cnpj(self, supplier):
         return format_cnpj(supplier.reg_number)
 
+    def get_search_results(self, request, queryset, search_term):
+        # A CNPJ searched as it is written (12.ABC.345/01DE-35) finds the stored 12ABC34501DE35.
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        try:
+            reg_number = normalize_cnpj(search_term)
+        except ValidationError:
+            return results, may_have_duplicates
+        return results | queryset.filter(reg_number=reg_number), may_have_duplicates
+
 
 class AnticipationInline(admin.StackedInline):
     model = Anticipation

@@ -165,3 +165,10 @@ def test_payment_admin_names_the_supplier_with_its_cnpj(operator_admin):
     payment = PaymentFactory(supplier__reg_number="12ABC34501DE35")
     response = operator_admin.get(reverse("admin:payments_payment_changelist"))
     assert f"{payment.supplier.corporate_name} (12.ABC.345/01DE-35)" in response.content.decode()
+
+
+def test_supplier_admin_finds_a_cnpj_searched_with_its_punctuation(operator_admin):
+    beta = SupplierFactory(corporate_name="Beta Insumos", reg_number="12ABC34501DE35")
+    SupplierFactory(corporate_name="Acme", reg_number="11222333000181")
+    response = operator_admin.get(reverse("admin:payments_supplier_changelist"), {"q": "12.ABC.345/01DE-35"})
+    assert list(response.context["cl"].result_list) == [beta]
