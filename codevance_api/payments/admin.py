@@ -14,6 +14,10 @@ class SupplierAdmin(admin.ModelAdmin):
     search_fields = ("corporate_name", "reg_number", "user__email")
     autocomplete_fields = ("user",)
 
+    def get_readonly_fields(self, request, obj=None):
+        # Whose login sees a supplier's payments is decided when it is registered, never moved later.
+        return ("user",) if obj else ()
+
     @admin.display(description="CNPJ", ordering="reg_number")
     def cnpj(self, supplier):
         return format_cnpj(supplier.reg_number)
@@ -65,12 +69,12 @@ def _decide(modeladmin, request, queryset, status):
         modeladmin.message_user(request, f"{decided} anticipation(s) {verb}.", messages.SUCCESS)
 
 
-@admin.action(description="Approve selected anticipations")
+@admin.action(description="Approve selected anticipations", permissions=["change"])
 def approve_selected(modeladmin, request, queryset):
     _decide(modeladmin, request, queryset, AnticipationStatus.APPROVED)
 
 
-@admin.action(description="Deny selected anticipations")
+@admin.action(description="Deny selected anticipations", permissions=["change"])
 def deny_selected(modeladmin, request, queryset):
     _decide(modeladmin, request, queryset, AnticipationStatus.DENIED)
 
@@ -82,7 +86,14 @@ class RequestLogInline(admin.TabularInline):
     fields = ("created_at", "action", "user", "reason")
     readonly_fields = fields
 
+    # The audit log is append-only whatever permissions a user holds (superusers included).
     def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 
@@ -123,6 +134,7 @@ class RequestLogAdmin(admin.ModelAdmin):
     search_fields = ("anticipation__id", "user__email", "reason")
     list_select_related = ("user", "anticipation")
 
+    # The audit log is append-only whatever permissions a user holds (superusers included).
     def has_add_permission(self, request):
         return False
 
