@@ -69,14 +69,18 @@ def _decide(modeladmin, request, queryset, status):
         modeladmin.message_user(request, f"{decided} anticipation(s) {verb}.", messages.SUCCESS)
 
 
-@admin.action(description="Approve selected anticipations", permissions=["change"])
+@admin.action(description="Approve selected anticipations")
 def approve_selected(modeladmin, request, queryset):
     _decide(modeladmin, request, queryset, AnticipationStatus.APPROVED)
 
 
-@admin.action(description="Deny selected anticipations", permissions=["change"])
+@admin.action(description="Deny selected anticipations")
 def deny_selected(modeladmin, request, queryset):
     _decide(modeladmin, request, queryset, AnticipationStatus.DENIED)
+
+
+# Deciding changes an anticipation: staff who may only view anticipations are not offered the actions.
+approve_selected.allowed_permissions = deny_selected.allowed_permissions = ("change",)
 
 
 class RequestLogInline(admin.TabularInline):
