@@ -121,6 +121,8 @@ ANTICIPATION_MONTHLY_RATE = _monthly_rate(config("ANTICIPATION_MONTHLY_RATE", de
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:login"
+# A form with a missing or stale CSRF token gets a page in the site's look (issue 15).
+CSRF_FAILURE_VIEW = "codevance_api.web.errors.csrf_failure"
 
 # --- REST API -------------------------------------------------------------------------------
 

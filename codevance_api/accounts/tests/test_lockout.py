@@ -85,7 +85,9 @@ def test_admin_login_is_locked_out_too(client, settings):
         assert response.status_code == 200  # the form again, with an error
     response = client.post("/admin/login/", {"username": admin.email, "password": "nope"}, REMOTE_ADDR="192.0.2.4")
     assert response.status_code == 429
-    assert response.json()["code"] == "locked_out"
+    # Not the API: a page saying when to retry (web/errors.py), no longer JSON.
+    assert response["Content-Type"].startswith("text/html")
+    assert "Too many failed logins" in response.content.decode()
     assert response["Retry-After"]
     response = client.post(
         "/admin/login/", {"username": admin.email, "password": DEFAULT_PASSWORD}, REMOTE_ADDR="192.0.2.4"
