@@ -214,3 +214,20 @@ def test_operator_sends_failed_notifications_again(operator_admin, frozen_today)
         follow=True,
     )
     assert "1 failed notification(s) will be sent again." in response.content.decode()
+
+
+def test_demo_operator_works_in_the_admin_with_its_documented_password(client, frozen_today):
+    from django.core.management import call_command
+
+    call_command("load_demo_data", stdout=open("/dev/null", "w"))
+    assert client.login(username="operator01@email.com", password="operator01")
+    page = client.get(reverse("admin:index")).content.decode()
+    assert NO_PERMISSION_TEXT not in page
+    pending = Anticipation.objects.filter(status=AnticipationStatus.PENDING_CONFIRMATION).first()
+    response = client.post(
+        reverse("admin:payments_anticipation_changelist"),
+        {"action": "approve_selected", "_selected_action": [pending.pk]},
+    )
+    assert response.status_code == 302
+    pending.refresh_from_db()
+    assert pending.status == AnticipationStatus.APPROVED
