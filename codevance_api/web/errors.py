@@ -87,6 +87,8 @@ def handler500(request):
 
 def csrf_failure(request, reason=""):
     """CSRF_FAILURE_VIEW: a form sent without a valid token (an expired page, cookies off, another site)."""
+    if api_errors.is_api_request(request):
+        return api_errors.handler403(request)
     message = _("This form has expired or did not come from this site. Go back, reload the page and send it again.")
     return error_page(request, 403, message)
 

@@ -113,6 +113,15 @@ def test_denied_payment_page_does_not_claim_money_was_received(supplier_web, sup
     assert "received" not in text.lower().replace("would receive", "") and "Value asked R$ 990.00" in text
 
 
+def test_pending_payment_past_its_due_date_does_not_promise_an_early_value(supplier_web, supplier, frozen_today):
+    import time_machine
+
+    payment = AnticipationFactory(payment__supplier=supplier).payment  # due in 30 days
+    with time_machine.travel(frozen_today + timedelta(days=31), tick=False):
+        text = _text(supplier_web.get(reverse("web:payment_detail", args=[payment.pk])))
+    assert "would receive" not in text and "Value asked R$ 990.00" in text
+
+
 # --- Query budget -----------------------------------------------------------------------------------
 
 
