@@ -124,6 +124,8 @@ ANTICIPATION_BUSINESS_DAYS_ONLY = config("ANTICIPATION_BUSINESS_DAYS_ONLY", defa
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:login"
+# A form with a missing or stale CSRF token gets a page in the site's look (issue 15).
+CSRF_FAILURE_VIEW = "codevance_api.web.errors.csrf_failure"
 
 # --- REST API -------------------------------------------------------------------------------
 

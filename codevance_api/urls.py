@@ -21,7 +21,8 @@ urlpatterns = [
     path("", include("codevance_api.web.urls")),
 ]
 
-handler400 = "codevance_api.core.exceptions.handler400"
-handler403 = "codevance_api.core.exceptions.handler403"
-handler404 = "codevance_api.core.exceptions.handler404"
-handler500 = "codevance_api.core.exceptions.handler500"
+# JSON under /api/ (core/exceptions.py), pages in the site's look everywhere else (web/errors.py).
+handler400 = "codevance_api.web.errors.handler400"
+handler403 = "codevance_api.web.errors.handler403"
+handler404 = "codevance_api.web.errors.handler404"
+handler500 = "codevance_api.web.errors.handler500"

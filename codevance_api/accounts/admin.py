@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 
 from .models import User
+from .services import user_set_operator
 
 
 class EmailUserCreationForm(UserCreationForm):
@@ -35,3 +36,8 @@ class UserAdmin(DjangoUserAdmin):
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("email", "first_name", "is_operator", "password1", "password2")}),
     )
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # After the form's own groups were saved: the operators' group follows is_operator.
+        user_set_operator(user=form.instance, is_operator=form.instance.is_operator)

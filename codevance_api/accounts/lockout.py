@@ -12,7 +12,7 @@ from django.http import JsonResponse
 from rest_framework import status
 from rest_framework.exceptions import APIException
 
-from codevance_api.core.exceptions import error_body
+from codevance_api.core.exceptions import error_body, is_api_request
 
 LOCKED_OUT_CODE = "locked_out"
 LOCKED_OUT_MESSAGE = "Too many failed login attempts for this account or address. Try again later."
@@ -61,7 +61,12 @@ class LockedOut(APIException):
 
 
 def lockout_response(request, original_response=None, credentials=None):
-    """AXES_LOCKOUT_CALLABLE: the project's JSON error shape, 429, with Retry-After (admin login form)."""
+    """AXES_LOCKOUT_CALLABLE: 429 with Retry-After (seconds); a page saying when to retry on the web
+    login and the admin's, the project's JSON error shape under /api/."""
+    if not is_api_request(request):
+        from codevance_api.web.errors import locked_out_page
+
+        return locked_out_page(request, retry_after_seconds(request))
     response = JsonResponse(
         error_body(code=LOCKED_OUT_CODE, message=LOCKED_OUT_MESSAGE), status=status.HTTP_429_TOO_MANY_REQUESTS
     )

@@ -1,15 +1,47 @@
+from django.apps import apps as global_apps
+from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from .models import User
+from .roles import OPERATORS_GROUP, operators_group_sync
+
+
+def operators_group() -> Group:
+    """The operators' permission group (accounts.roles), rebuilt with its exact permissions if it was deleted."""
+    return Group.objects.filter(name=OPERATORS_GROUP).first() or operators_group_sync(global_apps)
+
+
+def user_set_operator(*, user: User, is_operator: bool) -> User:
+    """Make `user` an operator (in the operators' group) or not (out of it), in one transaction.
+
+    The one place that keeps `is_operator` and the group membership equal: `user_create`, the
+    admin's user form and the demo data all call it. Idempotent.
+    """
+    group = operators_group()
+    with transaction.atomic():
+        if user.is_operator != is_operator:
+            user.is_operator = is_operator
+            user.save(update_fields=["is_operator"])
+        if is_operator:
+            user.groups.add(group)
+        else:
+            user.groups.remove(group)
+    return user
 
 
 def user_create(*, email: str, password: str, first_name: str = "", is_operator: bool = False) -> User:
-    """Create an active user after checking the email is free and the password is acceptable."""
+    """Create an active user after checking the email is free and the password is acceptable.
+
+    An operator is put in the operators' group (`user_set_operator`).
+    """
     email = User.objects.normalize_email(email).strip().lower()
     if User.objects.filter(email__iexact=email).exists():
         raise ValidationError({"email": ["A user with this email already exists."]})
     validate_password(password, User(email=email, first_name=first_name))
     with transaction.atomic():
-        return User.objects.create_user(email=email, password=password, first_name=first_name, is_operator=is_operator)
+        user = User.objects.create_user(email=email, password=password, first_name=first_name, is_operator=is_operator)
+        if is_operator:
+            user_set_operator(user=user, is_operator=True)
+        return user

@@ -77,6 +77,19 @@ def exception_handler(exc, context):
     return Response(body, status=exc.status_code, headers=headers)
 
 
+API_PATH_PREFIX = "/api/"
+
+
+def is_api_request(request) -> bool:
+    """Does `request` go to the API (answered in this module's JSON shape) rather than a page?
+
+    Decided by the path, since a 404 or a 400 has no view to ask: everything under /api/ is the
+    API; the web area and the admin answer HTML pages (web/errors.py).
+    """
+    path = getattr(request, "path_info", None) or getattr(request, "path", "") or ""
+    return path.startswith(API_PATH_PREFIX) or path == API_PATH_PREFIX.rstrip("/")
+
+
 def json_error_view(status_code, code, message):
     from django.http import JsonResponse
 

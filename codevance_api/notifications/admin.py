@@ -5,7 +5,7 @@ from .models import Notification, NotificationState
 from .services import notifications_send_again
 
 
-@admin.action(description="Send again (failed notifications)")
+@admin.action(description="Send again (failed notifications)", permissions=["change"])
 def send_again(modeladmin, request, queryset):
     selected = list(queryset.values_list("pk", flat=True))
     count = notifications_send_again(notification_ids=selected)

@@ -47,6 +47,10 @@ class SupplierAdmin(admin.ModelAdmin):
     search_fields = ("corporate_name", "reg_number", "user__email")
     autocomplete_fields = ("user",)
 
+    def get_readonly_fields(self, request, obj=None):
+        # Whose login sees a supplier's payments is decided when it is registered, never moved later.
+        return ("user",) if obj else ()
+
     @admin.display(description="CNPJ", ordering="reg_number")
     def cnpj(self, supplier):
         return format_cnpj(supplier.reg_number)
@@ -117,6 +121,10 @@ def deny_selected(modeladmin, request, queryset):
     _decide(modeladmin, request, queryset, AnticipationStatus.DENIED)
 
 
+# Deciding changes an anticipation: staff who may only view anticipations are not offered the actions.
+approve_selected.allowed_permissions = deny_selected.allowed_permissions = ("change",)
+
+
 class RequestLogInline(admin.TabularInline):
     model = RequestLog
     extra = 0
@@ -124,7 +132,14 @@ class RequestLogInline(admin.TabularInline):
     fields = ("created_at", "action", "user", "reason")
     readonly_fields = fields
 
+    # The audit log is append-only whatever permissions a user holds (superusers included).
     def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 
@@ -165,6 +180,7 @@ class RequestLogAdmin(admin.ModelAdmin):
     search_fields = ("anticipation__id", "user__email", "reason")
     list_select_related = ("user", "anticipation")
 
+    # The audit log is append-only whatever permissions a user holds (superusers included).
     def has_add_permission(self, request):
         return False
 

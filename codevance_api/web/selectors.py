@@ -30,12 +30,30 @@ PAYMENT_SORTS = {
 }
 DEFAULT_PAYMENT_SORT = "due_date"
 
+# Every payment in these states has an anticipation (an unavailable one may or may not).
+STATES_WITH_ANTICIPATION = (PaymentStatus.PENDING_CONFIRMATION, PaymentStatus.ANTICIPATED, PaymentStatus.DENIED)
+
 
 @dataclass(frozen=True)
 class StateSummary:
+    """The supplier's payments in one state: how many, their face value and their anticipations' values (R$).
+
+    `anticipated_total` adds up the new values of the payments' anticipations: for anticipated
+    payments what the supplier received, for pending ones what it would receive (0.00 where the
+    payments have no anticipation). `discount` is what those anticipations cost: face value minus
+    it, for the states whose payments all have an anticipation (None for the others).
+    """
+
     status: PaymentStatus
     count: int
     total: Decimal
+    anticipated_total: Decimal = Decimal("0.00")
+
+    @property
+    def discount(self) -> Decimal | None:
+        if self.status not in STATES_WITH_ANTICIPATION:
+            return None
+        return self.total - self.anticipated_total
 
 
 @dataclass(frozen=True)
@@ -80,12 +98,15 @@ def supplier_payment_list(*, user, supplier: Supplier, status: str | None, sort:
 
 
 def supplier_state_counts(*, user, supplier: Supplier, on: date) -> dict[str, StateSummary]:
-    """Count and total value of the supplier's payments in each state (zero for empty states)."""
+    """Count, face value and anticipations' new values of the supplier's payments in each state.
+
+    One query whatever the number of payments (zero for empty states).
+    """
     rows = (
         supplier_payments(user=user, supplier=supplier, on=on)
         .order_by()
         .values("status")
-        .annotate(count=Count("id"), total=Sum("value"))
+        .annotate(count=Count("id"), total=Sum("value"), anticipated_total=Sum("anticipation__new_value"))
     )
     found = {row["status"]: row for row in rows}
     return {
@@ -93,6 +114,7 @@ def supplier_state_counts(*, user, supplier: Supplier, on: date) -> dict[str, St
             status=status,
             count=found.get(status.value, {}).get("count", 0),
             total=found.get(status.value, {}).get("total") or Decimal("0.00"),
+            anticipated_total=found.get(status.value, {}).get("anticipated_total") or Decimal("0.00"),
         )
         for status in PaymentStatus
     }

@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.views import View
+from rest_framework.exceptions import Throttled
 
 from codevance_api.core.dates import today
 from codevance_api.core.errors import ApplicationError, NotFound, ValidationFailed
@@ -21,18 +22,12 @@ from codevance_api.payments import business_days, selectors, services
 from codevance_api.payments.models import AnticipationStatus, PaymentStatus
 
 from . import selectors as web_selectors
+from .errors import error_page, throttled_page
 from .forms import AnticipationDateForm, DecisionForm
 from .templatetags.web import business_day_note, money, short_status_label
 
 PAGE_SIZE = 10
 QUEUE_PAGE_SIZE = 20
-
-ERROR_TITLES = {400: "Invalid request", 403: "Not allowed", 404: "Not found", 409: "Not possible now"}
-
-
-def error_page(request, status: int, message: str):
-    context = {"status": status, "title": ERROR_TITLES.get(status, "Error"), "message": message}
-    return render(request, "web/error.html", context, status=status)
 
 
 def paginate(request, items, per_page: int = PAGE_SIZE) -> Page:
@@ -47,7 +42,7 @@ def paginate(request, items, per_page: int = PAGE_SIZE) -> Page:
 
 
 class WebView(View):
-    """Answers 403, 404 and domain errors with pages of the web area (the project's handlers answer JSON)."""
+    """Answers 403, 404, 429 (a `Throttled` raised, with Retry-After) and domain errors with pages of the web area."""
 
     def dispatch(self, request, *args, **kwargs):
         try:
@@ -59,6 +54,8 @@ class WebView(View):
             return error_page(request, 403, str(error) or "You are not allowed to see this page.")
         except ApplicationError as error:
             return error_page(request, error.status_code, error.message)
+        except Throttled as error:
+            return throttled_page(request, error.wait)
 
     def check_access(self, request):
         """Raise PermissionDenied if the logged-in user may not use this page."""

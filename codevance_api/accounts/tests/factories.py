@@ -1,6 +1,7 @@
 import factory
 
 from codevance_api.accounts.models import User
+from codevance_api.accounts.services import user_set_operator
 
 DEFAULT_PASSWORD = "correct horse battery staple"
 
@@ -19,3 +20,6 @@ class UserFactory(factory.django.DjangoModelFactory):
     def _save_password(obj, create, extracted, **kwargs):
         if create:
             obj.save()
+            if obj.is_operator:
+                # Like every operator: in the operators' permission group, through the service.
+                user_set_operator(user=obj, is_operator=True)

@@ -10,7 +10,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def admin_client_(client):
-    client.force_login(UserFactory(is_operator=True, is_staff=True, is_superuser=True))
+    # An operator as it works in the admin: staff with the operators' group, not a superuser.
+    client.force_login(UserFactory(is_operator=True, is_staff=True))
     return client
 
 

@@ -10,7 +10,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def operator_admin(client):
-    user = UserFactory(is_operator=True, is_staff=True, is_superuser=True)
+    """The admin as operators use it: staff, not superuser, with the operators' group (through the factory)."""
+    user = UserFactory(is_operator=True, is_staff=True)
+    assert not user.is_superuser and user.groups.exists()
     client.force_login(user)
     return client
 

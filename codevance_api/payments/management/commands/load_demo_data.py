@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from codevance_api.accounts.services import user_set_operator
 from codevance_api.core.dates import today
 from codevance_api.payments import business_days, pricing
 from codevance_api.payments.cnpj import normalize_cnpj
@@ -39,6 +40,7 @@ class Command(BaseCommand):
         operator = User.objects.create_user(
             email=OPERATOR[0], password=OPERATOR[1], first_name="Operator", is_operator=True, is_staff=True
         )
+        user_set_operator(user=operator, is_operator=True)  # its admin permissions
         on = today()
         for email, password, corporate_name, cnpj in SUPPLIERS:
             user = User.objects.create_user(email=email, password=password, first_name=corporate_name.split()[0])
