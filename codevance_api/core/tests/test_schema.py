@@ -1,5 +1,6 @@
 """The OpenAPI contract: served, identical to the committed docs/openapi.yaml, and complete."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -109,4 +110,8 @@ def test_docs_pages_load_their_assets_from_the_project_not_a_cdn(client, url):
     html = response.content.decode()
     assert "/static/drf_spectacular_sidecar/" in html
     assert "/api/schema/" in html
-    assert "cdn" not in html.lower() and "https://" not in html
+    # Look at what the page loads, not at its whole text: a random token (CSRF, nonce) in the page
+    # may contain "cdn" by chance, which made this test flaky.
+    assets = re.findall(r"""(?:src|href)\s*=\s*["']([^"']+)["']""", html)
+    assert assets
+    assert not [url for url in assets if "://" in url or url.startswith("//") or "cdn" in url.lower()]
