@@ -2,13 +2,15 @@
 
 from datetime import date
 
+from django.conf import settings
 from django.db import router
 from django.db.models import CharField, DateField, Exists, Expression, F, OuterRef, Q, QuerySet, Value
 
 from codevance_api.core.dates import today
-from codevance_api.core.errors import ValidationFailed
+from codevance_api.core.errors import ApplicationError, Forbidden, ValidationFailed
 from codevance_api.core.statements import Columns, Statement, model_columns
 
+from . import rules
 from .models import (
     Anticipation,
     AnticipationStatus,
@@ -137,27 +139,26 @@ def payment_list(*, user, status: str | None = None, on: date | None = None) -> 
     return payments.order_by("due_date", "id")
 
 
-def derive_payment_status(*, anticipation_status: str | None, due_date: date, on: date) -> PaymentStatus:
-    """The same rules as the SQL expression, for a payment already read: decided anticipations
-    first, then a due date reached, then a pending anticipation."""
-    if anticipation_status == AnticipationStatus.APPROVED:
-        return PaymentStatus.ANTICIPATED
-    if anticipation_status == AnticipationStatus.DENIED:
-        return PaymentStatus.DENIED
-    if due_date <= on:
-        return PaymentStatus.UNAVAILABLE
-    if anticipation_status is None:
-        return PaymentStatus.AVAILABLE
-    return PaymentStatus.PENDING_CONFIRMATION
+def payment_anticipation_status(payment: Payment) -> str | None:
+    """The status code ("PC", "A", "D") of `payment`'s anticipation, None when it has none.
+
+    No query when the anticipation was loaded with the payment (select_related, or read before);
+    otherwise one. Raises nothing.
+    """
+    try:
+        return payment.anticipation.status
+    except Anticipation.DoesNotExist:
+        return None
 
 
 def payment_status(payment: Payment, *, on: date | None = None) -> PaymentStatus:
-    """The derived status of one payment already in memory (same rules as the SQL expression)."""
-    try:
-        anticipation_status = payment.anticipation.status
-    except Anticipation.DoesNotExist:
-        anticipation_status = None
-    return derive_payment_status(anticipation_status=anticipation_status, due_date=payment.due_date, on=on or today())
+    """The derived status of one payment already in memory: rules.payment_status on its facts.
+
+    `on` is the day judged (today when None). At most one query (see payment_anticipation_status).
+    """
+    return rules.payment_status(
+        anticipation_status=payment_anticipation_status(payment), due_date=payment.due_date, on=on or today()
+    )
 
 
 _PAYMENT_COLUMNS = model_columns(Payment)
@@ -225,7 +226,7 @@ def payment_detail(*, user, pk: int, on: date | None = None) -> Payment | None:
     split = len(_PAYMENT_COLUMNS.fields)
     payment = _PAYMENT_COLUMNS.instance(Payment, alias, row[:split])
     (anticipation_status,) = _ANTICIPATION_STATUS_COLUMN.convert(alias, row[split:])
-    payment.status = derive_payment_status(
+    payment.status = rules.payment_status(
         anticipation_status=anticipation_status, due_date=payment.due_date, on=on or today()
     )
     return payment
@@ -270,3 +271,60 @@ def payments_in_status(payments: QuerySet[Payment], *, status: str, on: date | N
 
 def parse_request_log_action(raw: str) -> RequestLogAction:
     return _parse_choice(raw, RequestLogAction, what="log action", field="action", code="invalid_action")
+
+
+def payment_quote(*, payment: Payment, new_due_date: date, on: date | None = None) -> rules.PaymentQuote:
+    """What anticipating `payment` (already read) to `new_due_date` would pay, without writing anything.
+
+    `on` is the day judged (today when None); the rate is settings.ANTICIPATION_MONTHLY_RATE.
+    At most one query (whether the payment has an anticipation, unless already loaded).
+    Raises what rules.anticipation_quote raises: Conflict 409 `payment_already_anticipated`,
+    `payment_due_date_reached`; ValidationFailed 400 on `new_due_date` (`new_due_date_in_past`,
+    `new_due_date_not_before_due_date`, `discount_exceeds_value`).
+    """
+    return rules.anticipation_quote(
+        payment_id=payment.pk,
+        value=payment.value,
+        due_date=payment.due_date,
+        has_anticipation=payment_anticipation_status(payment) is not None,
+        new_due_date=new_due_date,
+        on=on or today(),
+        monthly_rate=settings.ANTICIPATION_MONTHLY_RATE,
+    )
+
+
+def _does_not_exist(field: str, pk) -> ValidationFailed:
+    # The same answer whether the object does not exist or belongs to another supplier,
+    # so that a supplier cannot probe other companies' ids.
+    return ValidationFailed(f'Invalid pk "{pk}" - object does not exist.', field=field, code="does_not_exist")
+
+
+def payment_quote_batch(
+    *, user, payment_ids: list[int], new_due_date: date, on: date | None = None
+) -> list[rules.PaymentQuote]:
+    """Quote several payments to one date, all or nothing, in one query whatever their number.
+
+    `payment_ids` are the payments' ids (the caller bounds their number: 1 to 100 through the API);
+    result: one PaymentQuote per id, in the order given. Every id is checked as payment_quote
+    checks one, plus visibility (another supplier's payment or an unknown id: `does_not_exist`);
+    if any fails, raises rules.BatchRejected (400 `batch_rejected`) listing every failure. A user
+    neither operator nor supplier gets Forbidden (403 `permission_denied`).
+    """
+    if not (user_is_operator(user) or supplier_of(user) is not None):
+        raise Forbidden("Only operators and suppliers may use the payments API.")
+    on = on or today()
+    payments = {
+        payment.pk: payment
+        for payment in payments_visible_to(user).filter(pk__in=payment_ids).select_related("anticipation")
+    }
+    quotes, failures = [], {}
+    for pk in payment_ids:
+        try:
+            if pk not in payments:
+                raise _does_not_exist("payment", pk)
+            quotes.append(payment_quote(payment=payments[pk], new_due_date=new_due_date, on=on))
+        except ApplicationError as error:
+            failures[pk] = error
+    if failures:
+        raise rules.BatchRejected(verb=f"quoted for {new_due_date}", total=len(payment_ids), failures=failures)
+    return quotes

@@ -34,6 +34,7 @@ from .serializers import (
     QuoteOutputSerializer,
     QuoteQuerySerializer,
     RequestLogOutputSerializer,
+    quote_data,
 )
 
 CSV = "text/csv"
@@ -43,16 +44,6 @@ def _validated(serializer_class, request, data=None):
     serializer = serializer_class(data=request.data if data is None else data)
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
-
-
-def _quote_body(payment, new_due_date, quote) -> dict:
-    return {
-        "payment": payment.pk,
-        "new_due_date": new_due_date,
-        "days": quote.days,
-        "discount": quote.discount,
-        "new_value": quote.new_value,
-    }
 
 
 # --- Examples ---------------------------------------------------------------------------------
@@ -235,8 +226,8 @@ class PaymentQuoteView(APIView):
         payment = get_object_or_404(selectors.payments_visible_to(request.user), pk=pk)
         new_due_date = _validated(QuoteQuerySerializer, request, data=request.query_params).get("new_due_date")
         new_due_date = new_due_date or today()
-        quote = services.anticipation_quote(payment=payment, new_due_date=new_due_date)
-        return Response(QuoteOutputSerializer(_quote_body(payment, new_due_date, quote)).data)
+        quote = selectors.payment_quote(payment=payment, new_due_date=new_due_date)
+        return Response(quote_data(quote))
 
 
 @extend_schema_view(
@@ -276,17 +267,17 @@ class PaymentBatchQuoteView(APIView):
     def post(self, request):
         data = _validated(BatchQuoteRequestSerializer, request)
         new_due_date = data.get("new_due_date") or today()
-        quotes = services.anticipation_quote_batch(
-            actor=request.user, payment_ids=data["payments"], new_due_date=new_due_date
+        quotes = selectors.payment_quote_batch(
+            user=request.user, payment_ids=data["payments"], new_due_date=new_due_date
         )
         body = {
             "new_due_date": new_due_date,
-            "lines": [_quote_body(payment, new_due_date, quote) for payment, quote in quotes],
+            "lines": quotes,
             "totals": {
                 "payments": len(quotes),
-                "value": sum((payment.value for payment, _ in quotes), Decimal("0.00")),
-                "discount": sum((quote.discount for _, quote in quotes), Decimal("0.00")),
-                "new_value": sum((quote.new_value for _, quote in quotes), Decimal("0.00")),
+                "value": sum((quote.value for quote in quotes), Decimal("0.00")),
+                "discount": sum((quote.discount for quote in quotes), Decimal("0.00")),
+                "new_value": sum((quote.new_value for quote in quotes), Decimal("0.00")),
             },
         }
         return Response(BatchQuoteOutputSerializer(body).data)

@@ -19,6 +19,7 @@ from codevance_api.core.errors import ApplicationError, NotFound, ValidationFail
 from codevance_api.core.exceptions import error_body
 from codevance_api.payments import selectors, services
 from codevance_api.payments.models import AnticipationStatus, PaymentStatus
+from codevance_api.payments.serializers import quote_data
 
 from . import selectors as web_selectors
 from .forms import AnticipationDateForm, DecisionForm
@@ -193,7 +194,7 @@ class AnticipateView(SupplierView):
         quote, status = None, 200
         if form.is_valid():
             try:
-                quote = services.anticipation_quote(payment=payment, new_due_date=form.cleaned_data["new_due_date"])
+                quote = selectors.payment_quote(payment=payment, new_due_date=form.cleaned_data["new_due_date"])
             except ApplicationError as error:
                 form.add_error(error.field if error.field in form.fields else None, error.message)
                 status = error.status_code
@@ -233,7 +234,8 @@ class AnticipateView(SupplierView):
 
 
 class QuoteJsonView(SupplierView):
-    """The live quote of the anticipate page: `services.anticipation_quote` as JSON, errors in the API's shape."""
+    """The live quote of the anticipate page: `selectors.payment_quote` as the API's quote JSON (plus the
+    payment's value and the figures formatted for display), errors in the API's shape."""
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
@@ -255,19 +257,15 @@ class QuoteJsonView(SupplierView):
             )
         new_due_date = form.cleaned_data["new_due_date"]
         try:
-            quote = services.anticipation_quote(payment=payment, new_due_date=new_due_date)
+            quote = selectors.payment_quote(payment=payment, new_due_date=new_due_date)
         except ApplicationError as error:
             errors = {error.field: [error.message]} if error.field else None
             body = error_body(code=error.code, message=error.message, errors=errors)
             return JsonResponse(body, status=error.status_code)
         return JsonResponse(
             {
-                "payment": payment.pk,
-                "new_due_date": new_due_date.isoformat(),
-                "days": quote.days,
+                **quote_data(quote),
                 "value": str(payment.value),
-                "discount": str(quote.discount),
-                "new_value": str(quote.new_value),
                 # Formatted by the server too, so the page's script shows numbers and never computes them.
                 "display": {
                     "new_due_date": new_due_date.isoformat(),
@@ -302,16 +300,16 @@ class QueueView(OperatorView):
         if not form.is_valid():
             return self._render(form, status=400)
         decision = form.cleaned_data["decision"]
-        reason = form.cleaned_data["reason"]
-        decided = 0
+        result = services.anticipation_decide_many(
+            actor=request.user,
+            anticipation_ids=form.cleaned_data["ids"],
+            status=decision,
+            reason=form.cleaned_data["reason"],
+        )
         for anticipation_id in form.cleaned_data["ids"]:
-            try:
-                services.anticipation_decide(
-                    actor=request.user, anticipation_id=anticipation_id, status=decision, reason=reason
-                )
-                decided += 1
-            except ApplicationError as error:
-                messages.error(request, f"Anticipation #{anticipation_id}: {error.message}")
+            if anticipation_id in result.failures:
+                messages.error(request, f"Anticipation #{anticipation_id}: {result.failures[anticipation_id].message}")
+        decided = len(result.decided)
         if decided:
             verb = "approved" if decision == AnticipationStatus.APPROVED else "denied"
             noun = "anticipation" if decided == 1 else "anticipations"

@@ -1,21 +1,13 @@
 from datetime import timedelta
 from decimal import Decimal
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from codevance_api.core.dates import today
-from codevance_api.payments import pricing
-from codevance_api.payments.models import (
-    Anticipation,
-    AnticipationStatus,
-    Payment,
-    RequestLog,
-    RequestLogAction,
-    Supplier,
-)
+from codevance_api.payments import services
+from codevance_api.payments.models import AnticipationStatus, Payment, Supplier
 
 OPERATOR = ("operator01@email.com", "operator01")
 SUPPLIERS = [
@@ -61,21 +53,10 @@ class Command(BaseCommand):
             payment = Payment.objects.create(
                 supplier=supplier, due_date=on + timedelta(days=days), value=Decimal(value)
             )
-            new_due_date = on + timedelta(days=days // 2)
-            quote = pricing.quote(
-                value=payment.value,
-                due_date=payment.due_date,
-                new_due_date=new_due_date,
-                monthly_rate=settings.ANTICIPATION_MONTHLY_RATE,
-            )
-            anticipation = Anticipation.objects.create(
+            services.anticipation_record(
                 payment=payment,
-                new_due_date=new_due_date,
-                original_value=payment.value,
-                new_value=quote.new_value,
+                new_due_date=on + timedelta(days=days // 2),
                 status=status,
+                requested_by=supplier.user,
+                decided_by=operator,
             )
-            RequestLog.objects.create(anticipation=anticipation, user=supplier.user, action=RequestLogAction.REQUESTED)
-            if status != AnticipationStatus.PENDING_CONFIRMATION:
-                action = RequestLogAction.APPROVED if status == AnticipationStatus.APPROVED else RequestLogAction.DENIED
-                RequestLog.objects.create(anticipation=anticipation, user=operator, action=action)
