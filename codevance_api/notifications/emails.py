@@ -4,6 +4,8 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 
+from codevance_api.payments import pricing
+
 from .models import Notification, NotificationEvent
 
 SUBJECTS = {
@@ -27,7 +29,7 @@ def notification_context(notification: Notification) -> dict:
         "new_value": anticipation.new_value,
         "new_due_date": anticipation.new_due_date,
         "discount": anticipation.original_value - anticipation.new_value,
-        "days_early": (payment.due_date - anticipation.new_due_date).days,
+        "days_early": pricing.days_in_advance(due_date=payment.due_date, new_due_date=anticipation.new_due_date),
         "reason": log.reason,
         "decided_at": log.created_at,
     }
