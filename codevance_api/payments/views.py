@@ -223,7 +223,7 @@ class PaymentDetailView(generics.RetrieveAPIView):
 )
 class PaymentQuoteView(APIView):
     def get(self, request, pk):
-        payment = get_object_or_404(selectors.payments_visible_to(request.user), pk=pk)
+        payment = get_object_or_404(selectors.payments_visible_to(request.user).select_related("anticipation"), pk=pk)
         new_due_date = _validated(QuoteQuerySerializer, request, data=request.query_params).get("new_due_date")
         new_due_date = new_due_date or today()
         quote = selectors.payment_quote(payment=payment, new_due_date=new_due_date)
