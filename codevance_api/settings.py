@@ -126,7 +126,7 @@ LOGOUT_REDIRECT_URL = "web:login"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ("codevance_api.payments.authentication.JWTAuthentication",),
-    "DEFAULT_PERMISSION_CLASSES": ("codevance_api.payments.permissions.IsOperatorOrSupplier",),
+    "DEFAULT_PERMISSION_CLASSES": ("codevance_api.payments.permissions.RequestPermission",),
     "DEFAULT_PAGINATION_CLASS": "codevance_api.core.pagination.CursorPagination",
     "PAGE_SIZE": 10,
     "DEFAULT_RENDERER_CLASSES": ("codevance_api.core.renderers.ORJSONRenderer",),

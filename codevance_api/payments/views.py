@@ -21,7 +21,7 @@ from codevance_api.core.schema import JSON, BatchErrorSerializer, error_example,
 
 from . import selectors, services
 from .filters import AnticipationFilter, PaymentFilter, RequestLogFilter
-from .permissions import IsOperatorOrSupplier, IsOperatorToDecide
+from .permissions import RequestPermission, IsOperatorToDecide
 from .serializers import (
     AnticipationDecisionSerializer,
     AnticipationOutputSerializer,
@@ -412,7 +412,7 @@ class AnticipationDetailView(generics.RetrieveAPIView):
     """GET: one anticipation; PATCH `{"status": "A"|"D", "reason"}`: an operator decides it."""
 
     serializer_class = AnticipationOutputSerializer
-    permission_classes = [IsOperatorOrSupplier, IsOperatorToDecide]
+    permission_classes = [RequestPermission, IsOperatorToDecide]
     http_method_names = ["get", "patch", "head", "options"]
 
     def get_queryset(self):
