@@ -16,6 +16,9 @@ SUBJECTS = {
 
 
 def notification_context(notification: Notification) -> dict:
+    """The facts an email states: ids, amounts in R$ (Decimal), dates, `days_early` in days
+    (pricing.days_in_advance), the decision's reason and time. Reads the notification's log,
+    anticipation, payment and supplier (loaded with it, or one query each)."""
     log = notification.request_log
     anticipation = notification.anticipation
     payment = anticipation.payment

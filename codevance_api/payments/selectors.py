@@ -47,7 +47,9 @@ def with_anticipation_status(payments: QuerySet[Payment]) -> QuerySet[Payment]:
 def _payment_status_conditions(on: date) -> dict[str, Q]:
     """One condition per derived status; together they partition every payment.
 
-    They refer to the alias `with_anticipation_status` adds to the queryset.
+    The SQL form of rules.payment_status that the status filter needs (the database, not Python,
+    must pick the rows of a page); tests/selectors/test_status_sql_equals_rule.py holds it equal to
+    the rule for every state and due date. They refer to the alias `with_anticipation_status` adds.
     """
     not_due = Q(due_date__gt=on)
     no_anticipation = Q(**{f"{ANTICIPATION_STATUS}__isnull": True})
@@ -66,6 +68,8 @@ def _payment_status_conditions(on: date) -> dict[str, Q]:
 class PaymentStatusExpression(Expression):
     """The same partition as `_payment_status_conditions`, as one CASE whose branches are tried in order
     (so each needs fewer tests): decided anticipations first, then due payments, then pending ones.
+    The SQL form of rules.payment_status that the lists' `status` column (JSON and CSV) and the
+    web area's per-state counts need; a test holds it equal to the rule.
 
     Written as SQL over two columns rather than as Case(When(...)) because Django resolves every
     When's lookups anew for each query, which cost more than the rest of a list request's ORM work.
@@ -100,6 +104,7 @@ class PaymentStatusExpression(Expression):
 
 
 def payment_status_expression(on: date) -> Expression:
+    """The payment status as SQL (a 1-2 character code) judged on day `on`; see PaymentStatusExpression."""
     return PaymentStatusExpression(on)
 
 
@@ -132,6 +137,12 @@ def payments_visible_to(user) -> QuerySet[Payment]:
 
 
 def payment_list(*, user, status: str | None = None, on: date | None = None) -> QuerySet[Payment]:
+    """The payments `user` may see, each annotated with its `status` (rules.payment_status, in SQL),
+    by due date then id. `status` filters on a client's status code ("A", "U", "PC", "AN", "D", any
+    case); `on` is the day judged (today when None). A lazy queryset: its evaluation is one query.
+    Raises ValidationFailed 400 `invalid_status` for an unknown status.
+    Source: "Listing payments" and "Filtering payments" of the original documentation.
+    """
     on = on or today()
     payments = with_anticipation_status(payments_visible_to(user)).annotate(status=payment_status_expression(on))
     if status:
@@ -205,7 +216,8 @@ _PAYMENT_BY_ID_AND_SUPPLIER = payment_by_id_statement(
 
 
 def payment_detail(*, user, pk: int, on: date | None = None) -> Payment | None:
-    """One payment the user may see, with its derived `status`; None when there is none (or it is not theirs).
+    """One payment the user may see, with its derived `status` (rules.payment_status on day `on`, today
+    when None); None when there is none, it is not theirs, or `pk` is not a positive 64-bit integer.
 
     The one-payment endpoint's read: one statement whose text is built once (see core.statements),
     instead of compiling payment_list's queryset for a single row. Same visibility as
@@ -265,7 +277,9 @@ def request_log_list(*, user) -> QuerySet[RequestLog]:
 
 
 def payments_in_status(payments: QuerySet[Payment], *, status: str, on: date | None = None) -> QuerySet[Payment]:
-    """Keep the payments whose derived status is `status` (a client's string: see parse_payment_status)."""
+    """Keep the payments whose derived status is `status` (a client's string: see parse_payment_status),
+    judged on `on` (today when None), with the SQL conditions held equal to rules.payment_status.
+    Raises ValidationFailed 400 `invalid_status` for an unknown status."""
     return payments.filter(_payment_status_conditions(on or today())[parse_payment_status(status)])
 
 

@@ -107,7 +107,17 @@ def payment_create(*, actor, due_date: date, value: Decimal, supplier_id: int | 
 
 
 def anticipation_request(*, actor, payment_id: int, new_due_date: date) -> Anticipation:
-    """A supplier (or an operator for it) asks for `payment` to be paid on `new_due_date`."""
+    """A supplier (or an operator for it) asks for payment `payment_id` to be paid on `new_due_date`.
+
+    Arguments: the User asking, the payment's id, the date. Result: the pending ("PC") Anticipation,
+    priced by rules.anticipation_quote (R$, 2 places). In one transaction: the payment is locked,
+    checked, the anticipation, its "R" log row and its notification written; the email leaves after
+    commit. Raises Forbidden 403 (neither operator nor supplier), ValidationFailed 400
+    `does_not_exist` (unknown id or another supplier's payment) and the quote's errors (409
+    `payment_already_anticipated`, `payment_due_date_reached`; 400 `new_due_date_in_past`,
+    `new_due_date_not_before_due_date`, `discount_exceeds_value`).
+    Source: "Creating anticipations" of the original documentation.
+    """
     _require_operator_or_supplier(actor)
     with transaction.atomic():
         # Lock the payment so that concurrent requests for it are checked one after the other; the
