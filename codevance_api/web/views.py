@@ -1,7 +1,7 @@
 """Thin HTTP layer of the web area: parse the request, call one selector or service, render a page.
 
 Every rule (who sees what, what may be anticipated, the price, decisions) is in the payments
-services and selectors, exactly the code the API runs."""
+rules, services and selectors, exactly the code the API runs."""
 
 from django.conf import settings
 from django.contrib import messages
