@@ -131,7 +131,7 @@ CSRF_FAILURE_VIEW = "codevance_api.web.errors.csrf_failure"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ("codevance_api.payments.authentication.JWTAuthentication",),
-    "DEFAULT_PERMISSION_CLASSES": ("codevance_api.payments.permissions.IsOperatorOrSupplier",),
+    "DEFAULT_PERMISSION_CLASSES": ("codevance_api.payments.permissions.RequestPermission",),
     "DEFAULT_PAGINATION_CLASS": "codevance_api.core.pagination.CursorPagination",
     "PAGE_SIZE": 10,
     "DEFAULT_RENDERER_CLASSES": ("codevance_api.core.renderers.ORJSONRenderer",),

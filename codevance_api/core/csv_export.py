@@ -68,7 +68,8 @@ def stream_csv(*, header: list[str], rows: Iterable[Iterable], filename: str) ->
 
 
 class CSVExportMixin:
-    """For a ListAPIView: also answer as CSV, with the same filters and visibility, unpaginated and streamed.
+    """For a ListAPIView or a viewset's `list` action: also answer as CSV, with the same filters and
+    visibility, unpaginated and streamed.
 
     Subclasses define `csv_filename` and `csv_columns` (values_list names, also the header; aware
     datetimes are written in local time, as the JSON shows them), or override `csv_rows(queryset)`
@@ -85,6 +86,8 @@ class CSVExportMixin:
 
     def get_renderers(self):
         renderers = super().get_renderers()
+        if getattr(self, "action", "list") not in ("list", None):
+            return renderers  # a viewset's other actions (one object, a quote) answer JSON only
         request = getattr(self, "request", None)
         if request is None or request.method in ("GET", "HEAD"):
             renderers.append(CSVRenderer())

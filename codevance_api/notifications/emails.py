@@ -4,6 +4,8 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 
+from codevance_api.payments import pricing
+
 from .models import Notification, NotificationEvent
 
 SUBJECTS = {
@@ -14,6 +16,9 @@ SUBJECTS = {
 
 
 def notification_context(notification: Notification) -> dict:
+    """The facts an email states: ids, amounts in R$ (Decimal), dates, `days_early` in days
+    (pricing.days_in_advance), the decision's reason and time. Reads the notification's log,
+    anticipation, payment and supplier (loaded with it, or one query each)."""
     log = notification.request_log
     anticipation = notification.anticipation
     payment = anticipation.payment
@@ -27,7 +32,7 @@ def notification_context(notification: Notification) -> dict:
         "new_value": anticipation.new_value,
         "new_due_date": anticipation.new_due_date,
         "discount": anticipation.original_value - anticipation.new_value,
-        "days_early": (payment.due_date - anticipation.new_due_date).days,
+        "days_early": pricing.days_in_advance(due_date=payment.due_date, new_due_date=anticipation.new_due_date),
         "reason": log.reason,
         "decided_at": log.created_at,
     }

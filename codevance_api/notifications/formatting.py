@@ -1,17 +1,14 @@
 """Money and dates as people read them in an email (never as the API writes them)."""
 
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-CENT = Decimal("0.01")
+from codevance_api.core.money import format_money
 
 
 def format_brl(value: Decimal) -> str:
-    """Brazilian reais with Brazilian separators: Decimal("1234.5") -> "R$ 1.234,50"."""
-    amount = Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
-    sign = "-" if amount < 0 else ""
-    grouped = f"{abs(amount):,.2f}"  # 1,234.50
-    return f"{sign}R$ " + grouped.replace(",", "_").replace(".", ",").replace("_", ".")
+    """The emails' amounts: core.money.format_money with Brazilian separators ("R$ 1.234,50")."""
+    return format_money(value, locale="pt-BR")
 
 
 def format_day(day: date) -> str:

@@ -99,16 +99,18 @@ class PaymentAdmin(admin.ModelAdmin):
 
 
 def _decide(modeladmin, request, queryset, status):
-    decided = 0
-    for anticipation in queryset.order_by("pk"):
-        try:
-            services.anticipation_decide(actor=request.user, anticipation_id=anticipation.pk, status=status)
-            decided += 1
-        except ApplicationError as error:
-            modeladmin.message_user(request, f"Anticipation {anticipation.pk}: {error.message}", messages.ERROR)
-    if decided:
+    """Decide the selected anticipations through services.anticipation_decide_many (the queue page's service)."""
+    ids = list(queryset.order_by("pk").values_list("pk", flat=True))
+    try:
+        result = services.anticipation_decide_many(actor=request.user, anticipation_ids=ids, status=status)
+    except ApplicationError as error:
+        modeladmin.message_user(request, error.message, messages.ERROR)
+        return
+    for pk, error in result.failures.items():
+        modeladmin.message_user(request, f"Anticipation {pk}: {error.message}", messages.ERROR)
+    if result.decided:
         verb = "approved" if status == AnticipationStatus.APPROVED else "denied"
-        modeladmin.message_user(request, f"{decided} anticipation(s) {verb}.", messages.SUCCESS)
+        modeladmin.message_user(request, f"{len(result.decided)} anticipation(s) {verb}.", messages.SUCCESS)
 
 
 @admin.action(description="Approve selected anticipations")

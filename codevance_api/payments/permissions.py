@@ -3,8 +3,10 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission
 from .selectors import supplier_of, user_is_operator
 
 
-class IsOperatorOrSupplier(BasePermission):
-    """The API serves operators and suppliers; any other authenticated user is refused (403)."""
+class RequestPermission(BasePermission):
+    """The API serves operators and suppliers; any other authenticated user is refused (403
+    `permission_denied`), an anonymous one gets 401. The default permission of every API view
+    (settings REST_FRAMEWORK); named after the original design ("Custom RequestPermission")."""
 
     message = "Only operators and suppliers may use this API."
 

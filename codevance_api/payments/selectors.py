@@ -2,14 +2,16 @@
 
 from datetime import date
 
+from django.conf import settings
 from django.db import router
 from django.db.models import CharField, DateField, Exists, Expression, F, OuterRef, Q, QuerySet, Value
 from django.utils.translation import gettext as _
 
 from codevance_api.core.dates import today
-from codevance_api.core.errors import Forbidden, ValidationFailed
+from codevance_api.core.errors import ApplicationError, Forbidden, ValidationFailed
 from codevance_api.core.statements import Columns, Statement, model_columns
 
+from . import business_days, rules
 from .models import (
     Anticipation,
     AnticipationStatus,
@@ -46,7 +48,9 @@ def with_anticipation_status(payments: QuerySet[Payment]) -> QuerySet[Payment]:
 def _payment_status_conditions(on: date) -> dict[str, Q]:
     """One condition per derived status; together they partition every payment.
 
-    They refer to the alias `with_anticipation_status` adds to the queryset.
+    The SQL form of rules.payment_status that the status filter needs (the database, not Python,
+    must pick the rows of a page); tests/selectors/test_status_sql_equals_rule.py holds it equal to
+    the rule for every state and due date. They refer to the alias `with_anticipation_status` adds.
     """
     not_due = Q(due_date__gt=on)
     no_anticipation = Q(**{f"{ANTICIPATION_STATUS}__isnull": True})
@@ -65,6 +69,8 @@ def _payment_status_conditions(on: date) -> dict[str, Q]:
 class PaymentStatusExpression(Expression):
     """The same partition as `_payment_status_conditions`, as one CASE whose branches are tried in order
     (so each needs fewer tests): decided anticipations first, then due payments, then pending ones.
+    The SQL form of rules.payment_status that the lists' `status` column (JSON and CSV) and the
+    web area's per-state counts need; a test holds it equal to the rule.
 
     Written as SQL over two columns rather than as Case(When(...)) because Django resolves every
     When's lookups anew for each query, which cost more than the rest of a list request's ORM work.
@@ -99,6 +105,7 @@ class PaymentStatusExpression(Expression):
 
 
 def payment_status_expression(on: date) -> Expression:
+    """The payment status as SQL (a 1-2 character code) judged on day `on`; see PaymentStatusExpression."""
     return PaymentStatusExpression(on)
 
 
@@ -131,6 +138,12 @@ def payments_visible_to(user) -> QuerySet[Payment]:
 
 
 def payment_list(*, user, status: str | None = None, on: date | None = None) -> QuerySet[Payment]:
+    """The payments `user` may see, each annotated with its `status` (rules.payment_status, in SQL),
+    by due date then id. `status` filters on a client's status code ("A", "U", "PC", "AN", "D", any
+    case); `on` is the day judged (today when None). A lazy queryset: its evaluation is one query.
+    Raises ValidationFailed 400 `invalid_status` for an unknown status.
+    Source: "Listing payments" and "Filtering payments" of the original documentation.
+    """
     on = on or today()
     payments = with_anticipation_status(payments_visible_to(user)).annotate(status=payment_status_expression(on))
     if status:
@@ -138,27 +151,26 @@ def payment_list(*, user, status: str | None = None, on: date | None = None) -> 
     return payments.order_by("due_date", "id")
 
 
-def derive_payment_status(*, anticipation_status: str | None, due_date: date, on: date) -> PaymentStatus:
-    """The same rules as the SQL expression, for a payment already read: decided anticipations
-    first, then a due date reached, then a pending anticipation."""
-    if anticipation_status == AnticipationStatus.APPROVED:
-        return PaymentStatus.ANTICIPATED
-    if anticipation_status == AnticipationStatus.DENIED:
-        return PaymentStatus.DENIED
-    if due_date <= on:
-        return PaymentStatus.UNAVAILABLE
-    if anticipation_status is None:
-        return PaymentStatus.AVAILABLE
-    return PaymentStatus.PENDING_CONFIRMATION
+def payment_anticipation_status(payment: Payment) -> str | None:
+    """The status code ("PC", "A", "D") of `payment`'s anticipation, None when it has none.
+
+    No query when the anticipation was loaded with the payment (select_related, or read before);
+    otherwise one. Raises nothing.
+    """
+    try:
+        return payment.anticipation.status
+    except Anticipation.DoesNotExist:
+        return None
 
 
 def payment_status(payment: Payment, *, on: date | None = None) -> PaymentStatus:
-    """The derived status of one payment already in memory (same rules as the SQL expression)."""
-    try:
-        anticipation_status = payment.anticipation.status
-    except Anticipation.DoesNotExist:
-        anticipation_status = None
-    return derive_payment_status(anticipation_status=anticipation_status, due_date=payment.due_date, on=on or today())
+    """The derived status of one payment already in memory: rules.payment_status on its facts.
+
+    `on` is the day judged (today when None). At most one query (see payment_anticipation_status).
+    """
+    return rules.payment_status(
+        anticipation_status=payment_anticipation_status(payment), due_date=payment.due_date, on=on or today()
+    )
 
 
 _PAYMENT_COLUMNS = model_columns(Payment)
@@ -205,7 +217,8 @@ _PAYMENT_BY_ID_AND_SUPPLIER = payment_by_id_statement(
 
 
 def payment_detail(*, user, pk: int, on: date | None = None) -> Payment | None:
-    """One payment the user may see, with its derived `status`; None when there is none (or it is not theirs).
+    """One payment the user may see, with its derived `status` (rules.payment_status on day `on`, today
+    when None); None when there is none, it is not theirs, or `pk` is not a positive 64-bit integer.
 
     The one-payment endpoint's read: one statement whose text is built once (see core.statements),
     instead of compiling payment_list's queryset for a single row. Same visibility as
@@ -226,7 +239,7 @@ def payment_detail(*, user, pk: int, on: date | None = None) -> Payment | None:
     split = len(_PAYMENT_COLUMNS.fields)
     payment = _PAYMENT_COLUMNS.instance(Payment, alias, row[:split])
     (anticipation_status,) = _ANTICIPATION_STATUS_COLUMN.convert(alias, row[split:])
-    payment.status = derive_payment_status(
+    payment.status = rules.payment_status(
         anticipation_status=anticipation_status, due_date=payment.due_date, on=on or today()
     )
     return payment
@@ -290,9 +303,70 @@ def request_log_list(*, user) -> QuerySet[RequestLog]:
 
 
 def payments_in_status(payments: QuerySet[Payment], *, status: str, on: date | None = None) -> QuerySet[Payment]:
-    """Keep the payments whose derived status is `status` (a client's string: see parse_payment_status)."""
+    """Keep the payments whose derived status is `status` (a client's string: see parse_payment_status),
+    judged on `on` (today when None), with the SQL conditions held equal to rules.payment_status.
+    Raises ValidationFailed 400 `invalid_status` for an unknown status."""
     return payments.filter(_payment_status_conditions(on or today())[parse_payment_status(status)])
 
 
 def parse_request_log_action(raw: str) -> RequestLogAction:
     return _parse_choice(raw, RequestLogAction, what="log action", field="action", code="invalid_action")
+
+
+def payment_quote(*, payment: Payment, new_due_date: date, on: date | None = None) -> rules.PaymentQuote:
+    """What anticipating `payment` (already read) to `new_due_date` would pay, without writing anything.
+
+    `on` is the day judged (today when None); the rate is settings.ANTICIPATION_MONTHLY_RATE.
+    At most one query (whether the payment has an anticipation, unless already loaded).
+    Raises what rules.anticipation_quote raises: Conflict 409 `payment_already_anticipated`,
+    `payment_due_date_reached`; ValidationFailed 400 on `new_due_date` (`new_due_date_in_past`,
+    `new_due_date_not_before_due_date`, `discount_exceeds_value`).
+    """
+    return rules.anticipation_quote(
+        payment_id=payment.pk,
+        value=payment.value,
+        due_date=payment.due_date,
+        has_anticipation=payment_anticipation_status(payment) is not None,
+        new_due_date=new_due_date,
+        on=on or today(),
+        monthly_rate=settings.ANTICIPATION_MONTHLY_RATE,
+        business_days_only=business_days.business_days_only(),
+    )
+
+
+def _does_not_exist(field: str, pk) -> ValidationFailed:
+    # The same answer whether the object does not exist or belongs to another supplier,
+    # so that a supplier cannot probe other companies' ids.
+    return ValidationFailed(f'Invalid pk "{pk}" - object does not exist.', field=field, code="does_not_exist")
+
+
+def payment_quote_batch(
+    *, user, payment_ids: list[int], new_due_date: date, on: date | None = None
+) -> list[rules.PaymentQuote]:
+    """Quote several payments to one date, all or nothing, in one query whatever their number.
+
+    `payment_ids` are the payments' ids (the caller bounds their number: 1 to 100 through the API);
+    result: one PaymentQuote per id, in the order given. Every id is checked as payment_quote
+    checks one, plus visibility (another supplier's payment or an unknown id: `does_not_exist`);
+    if any fails, raises rules.BatchRejected (400 `batch_rejected`) listing every failure. A user
+    neither operator nor supplier gets Forbidden (403 `permission_denied`).
+    """
+    if not (user_is_operator(user) or supplier_of(user) is not None):
+        raise Forbidden("Only operators and suppliers may use the payments API.")
+    on = on or today()
+    business_days.check_batch_day(new_due_date, on=on)
+    payments = {
+        payment.pk: payment
+        for payment in payments_visible_to(user).filter(pk__in=payment_ids).select_related("anticipation")
+    }
+    quotes, failures = [], {}
+    for pk in payment_ids:
+        try:
+            if pk not in payments:
+                raise _does_not_exist("payment", pk)
+            quotes.append(payment_quote(payment=payments[pk], new_due_date=new_due_date, on=on))
+        except ApplicationError as error:
+            failures[pk] = error
+    if failures:
+        raise rules.BatchRejected(verb=f"quoted for {new_due_date}", total=len(payment_ids), failures=failures)
+    return quotes

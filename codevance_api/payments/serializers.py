@@ -134,6 +134,12 @@ class QuoteOutputSerializer(serializers.Serializer):
     )
 
 
+def quote_data(quote) -> dict:
+    """The JSON of one quote (a rules.PaymentQuote), the same for the API and the web area's live quote:
+    {"payment": id, "new_due_date": "YYYY-MM-DD", "days": int, "discount": "R$ as 0.00", "new_value": "0.00"}."""
+    return QuoteOutputSerializer(quote).data
+
+
 class PaymentIdsField(serializers.ListField):
     child = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
 

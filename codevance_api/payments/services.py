@@ -1,20 +1,21 @@
 """Writes: one function per use case. Each runs in one transaction, takes the row locks its
 checks depend on, writes its audit row and its notification (the outbox, sent after commit)."""
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from codevance_api.accounts.services import user_create
 from codevance_api.core.dates import today
 from codevance_api.core.errors import ApplicationError, Conflict, Forbidden, NotFound, ValidationFailed
-from codevance_api.notifications.services import notification_create
+from codevance_api.notifications.services import notifications_create
 
-from . import pricing
-from .business_days import check_business_day
+from . import business_days, pricing, rules
 from .locks import lock_anticipation, lock_payment
 from .cnpj import normalize_cnpj
 from .models import (
@@ -28,7 +29,8 @@ from .models import (
     RequestLogAction,
     Supplier,
 )
-from .selectors import payments_visible_to, supplier_of, user_is_operator
+from .rules import BatchRejected  # noqa: F401 - raised by the batches; callers catch it from here too
+from .selectors import payment_quote, payments_visible_to, supplier_of, user_is_operator
 
 # A due date further ahead than this is a typing mistake, not a real invoice.
 MAX_DUE_DATE_HORIZON = timedelta(days=3650)
@@ -104,54 +106,18 @@ def payment_create(*, actor, due_date: date, value: Decimal, supplier_id: int | 
     return Payment.objects.create(supplier=supplier, due_date=due_date, value=value)
 
 
-def anticipation_quote(*, payment: Payment, new_due_date: date, on: date | None = None) -> pricing.Quote:
-    """Check that `payment` may be anticipated to `new_due_date` and price it.
-
-    The payment must be available (not anticipated, due date not reached); the new date must be
-    today or later, strictly before the due date, a business day when ANTICIPATION_BUSINESS_DAYS_ONLY
-    is on (business_days.check_business_day: 400 `not_a_business_day`), and leave a new value of at
-    least one cent.
-    """
-    on = on or today()
-    if Anticipation.objects.filter(payment_id=payment.pk).exists():
-        raise Conflict(
-            f"Payment {payment.pk} already has an anticipation: only available payments can be anticipated.",
-            code="payment_already_anticipated",
-        )
-    if payment.due_date <= on:
-        raise Conflict(
-            f"Payment {payment.pk} is due on {payment.due_date}, which is not after today ({on}): "
-            "it can no longer be anticipated.",
-            code="payment_due_date_reached",
-        )
-    if new_due_date < on:
-        raise ValidationFailed(
-            f"The new due date must be today ({on}) or later.", field="new_due_date", code="new_due_date_in_past"
-        )
-    if new_due_date >= payment.due_date:
-        raise ValidationFailed(
-            f"The new due date must be before the payment's due date ({payment.due_date}).",
-            field="new_due_date",
-            code="new_due_date_not_before_due_date",
-        )
-    check_business_day(new_due_date, on=on)
-    rate = settings.ANTICIPATION_MONTHLY_RATE
-    quote = pricing.quote(value=payment.value, due_date=payment.due_date, new_due_date=new_due_date, monthly_rate=rate)
-    if quote.new_value < pricing.CENT:
-        earliest = payment.due_date - timedelta(
-            days=pricing.max_days_in_advance(value=payment.value, monthly_rate=rate)
-        )
-        raise ValidationFailed(
-            f"The new due date is so far ahead that the discount would take the whole value; "
-            f"the earliest possible new due date is {earliest}.",
-            field="new_due_date",
-            code="discount_exceeds_value",
-        )
-    return quote
-
-
 def anticipation_request(*, actor, payment_id: int, new_due_date: date) -> Anticipation:
-    """A supplier (or an operator for it) asks for `payment` to be paid on `new_due_date`."""
+    """A supplier (or an operator for it) asks for payment `payment_id` to be paid on `new_due_date`.
+
+    Arguments: the User asking, the payment's id, the date. Result: the pending ("PC") Anticipation,
+    priced by rules.anticipation_quote (R$, 2 places). In one transaction: the payment is locked,
+    checked, the anticipation, its "R" log row and its notification written; the email leaves after
+    commit. Raises Forbidden 403 (neither operator nor supplier), ValidationFailed 400
+    `does_not_exist` (unknown id or another supplier's payment) and the quote's errors (409
+    `payment_already_anticipated`, `payment_due_date_reached`; 400 `new_due_date_in_past`,
+    `new_due_date_not_before_due_date`, `discount_exceeds_value`).
+    Source: "Creating anticipations" of the original documentation.
+    """
     _require_operator_or_supplier(actor)
     with transaction.atomic():
         # Lock the payment so that concurrent requests for it are checked one after the other; the
@@ -161,45 +127,116 @@ def anticipation_request(*, actor, payment_id: int, new_due_date: date) -> Antic
         if locked is None:
             raise _does_not_exist("payment", payment_id)
         payment = locked.payment
-        quote = anticipation_quote(payment=payment, new_due_date=new_due_date)
-        try:
-            # No savepoint (two round trips fewer): on an IntegrityError the whole request rolls back anyway.
-            with transaction.atomic(savepoint=False):
-                anticipation = Anticipation.objects.create(
-                    payment=payment,
-                    new_due_date=new_due_date,
-                    original_value=payment.value,
-                    new_value=quote.new_value,
-                    status=AnticipationStatus.PENDING_CONFIRMATION,
-                )
-        except IntegrityError:
-            # The unique constraint is the last word when the lock could not be taken (SQLite).
-            raise Conflict(
-                f"Payment {payment.pk} already has an anticipation: only available payments can be anticipated.",
-                code="payment_already_anticipated",
-            )
-        log = RequestLog.objects.create(anticipation=anticipation, user=actor, action=RequestLogAction.REQUESTED)
-        notification_create(log=log, recipient=locked.recipient)
+        quote = payment_quote(payment=payment, new_due_date=new_due_date)
+        (anticipation,) = _write_requests(
+            payments=[payment], new_values=[quote.new_value], new_due_date=new_due_date, actor=actor,
+            recipients=[locked.recipient],
+        )
     return anticipation
 
 
-DECISIONS = {
-    AnticipationStatus.APPROVED: RequestLogAction.APPROVED,
-    AnticipationStatus.DENIED: RequestLogAction.DENIED,
-}
+def _write_requests(
+    *, payments: list[Payment], new_values: list[Decimal], new_due_date: date, actor, recipients: list[str] | None
+) -> list[Anticipation]:
+    """The rows of anticipation requests, already checked: the pending anticipations, their "R" log rows
+    and (unless `recipients` is None) their notifications. Three INSERTs whatever the number. Call
+    inside a transaction. Raises Conflict 409 `payment_already_anticipated` when the unique
+    constraint refuses one (a concurrent request slipped past the checks: SQLite has no row locks).
+    """
+    try:
+        # No savepoint (two round trips fewer): on an IntegrityError the whole request rolls back anyway.
+        with transaction.atomic(savepoint=False):
+            anticipations = Anticipation.objects.bulk_create(
+                [
+                    Anticipation(
+                        payment=payment,
+                        supplier_id=payment.supplier_id,
+                        new_due_date=new_due_date,
+                        original_value=payment.value,
+                        new_value=new_value,
+                        status=AnticipationStatus.PENDING_CONFIRMATION,
+                    )
+                    for payment, new_value in zip(payments, new_values)
+                ]
+            )
+    except IntegrityError:
+        which = f"Payment {payments[0].pk}" if len(payments) == 1 else "One of the payments"
+        raise Conflict(
+            f"{which} already has an anticipation: only available payments can be anticipated.",
+            code="payment_already_anticipated",
+        )
+    logs = RequestLog.objects.bulk_create(
+        [
+            RequestLog(
+                anticipation=anticipation, supplier_id=anticipation.supplier_id, user=actor,
+                action=RequestLogAction.REQUESTED,
+            )
+            for anticipation in anticipations
+        ]
+    )
+    if recipients is not None:
+        notifications_create(logs=logs, recipients=recipients)
+    return anticipations
 
 
-def anticipation_decide(*, actor, anticipation_id: int, status: str, reason: str = "") -> Anticipation:
-    """An operator approves (A) or denies (D) a pending anticipation, once."""
+def _write_decisions(
+    *, anticipations: list[Anticipation], status: str, actor, reason: str, recipients: list[str] | None
+) -> None:
+    """The rows of decisions, already checked: the anticipations' new status (one UPDATE), their log
+    rows and (unless `recipients` is None) their notifications. Call inside a transaction. Raises
+    Conflict 409 `anticipation_already_decided` when the one-decision constraint refuses a log row
+    (a concurrent decision slipped past the checks: SQLite has no row locks)."""
+    now = timezone.now()
+    Anticipation.objects.filter(pk__in=[a.pk for a in anticipations]).update(status=status, update_date=now)
+    for anticipation in anticipations:
+        anticipation.status, anticipation.update_date = status, now
+    try:
+        with transaction.atomic(savepoint=False):
+            logs = RequestLog.objects.bulk_create(
+                [
+                    RequestLog(
+                        anticipation=anticipation, supplier_id=anticipation.supplier_id, user=actor,
+                        action=rules.DECISIONS[status], reason=reason,
+                    )
+                    for anticipation in anticipations
+                ]
+            )
+    except IntegrityError:
+        raise Conflict(
+            "Another decision was recorded at the same time: nothing was decided, try again.",
+            code="anticipation_already_decided",
+        )
+    if recipients is not None:
+        notifications_create(logs=logs, recipients=recipients)
+
+
+def _check_decision_input(*, actor, status: str, reason: str) -> str:
+    """The checks of a decision that do not depend on the anticipation; returns the stripped reason."""
     if not user_is_operator(actor):
         raise Forbidden("Only operators can approve or deny anticipations.")
-    if status not in DECISIONS:
+    if status not in rules.DECISIONS:
         raise ValidationFailed("A decision is A (approve) or D (deny).", field="status", code="invalid_decision")
     reason = (reason or "").strip()
     if len(reason) > REASON_MAX_LENGTH:
         raise ValidationFailed(
             f"A reason has at most {REASON_MAX_LENGTH} characters.", field="reason", code="max_length"
         )
+    return reason
+
+
+def anticipation_decide(*, actor, anticipation_id: int, status: str, reason: str = "") -> Anticipation:
+    """An operator approves ("A") or denies ("D") a pending anticipation, once.
+
+    Arguments: the operator (a User), the anticipation's id, the decision, an optional reason (at
+    most 500 characters, kept on the log and sent to the supplier). Result: the decided
+    Anticipation. In one transaction: the anticipation is locked, checked (rules.decision_refusal),
+    updated, its log row and its notification written; the email leaves after commit.
+    Raises Forbidden 403 `permission_denied` (not an operator), ValidationFailed 400
+    `invalid_decision` / `max_length`, NotFound 404 `not_found`, Conflict 409
+    `anticipation_already_decided`, `payment_not_operable`, `new_due_date_passed`.
+    Source: "Updating anticipations" of the original documentation.
+    """
+    reason = _check_decision_input(actor=actor, status=status, reason=reason)
     with transaction.atomic():
         # Lock the anticipation: of N concurrent decisions exactly one sees it pending. Operators
         # see every anticipation; the read brings its payment and the supplier's address.
@@ -207,97 +244,207 @@ def anticipation_decide(*, actor, anticipation_id: int, status: str, reason: str
         if locked is None:
             raise NotFound(f"No anticipation {anticipation_id} is visible to you.")
         anticipation = locked.anticipation
-        if anticipation.status != AnticipationStatus.PENDING_CONFIRMATION:
-            raise Conflict(
-                f"Anticipation {anticipation.pk} was already decided ({anticipation.get_status_display().lower()}).",
-                code="anticipation_already_decided",
-            )
-        on = today()
-        if status == AnticipationStatus.APPROVED:
-            if anticipation.payment.due_date <= on:
-                raise Conflict(
-                    f"Payment {anticipation.payment_id} is due on {anticipation.payment.due_date}: "
-                    "it can no longer be anticipated, so the request cannot be approved.",
-                    code="payment_not_operable",
-                )
-            if anticipation.new_due_date < on:
-                raise Conflict(
-                    f"The requested date {anticipation.new_due_date} has passed: the request cannot be approved.",
-                    code="new_due_date_passed",
-                )
-        anticipation.status = status
-        anticipation.save(update_fields=["status", "update_date"])
-        log = RequestLog.objects.create(anticipation=anticipation, user=actor, action=DECISIONS[status], reason=reason)
-        notification_create(log=log, recipient=locked.recipient)
+        refusal = rules.decision_refusal(
+            anticipation_id=anticipation.pk,
+            anticipation_status=anticipation.status,
+            decision=status,
+            payment_id=anticipation.payment_id,
+            due_date=anticipation.payment.due_date,
+            new_due_date=anticipation.new_due_date,
+            on=today(),
+        )
+        if refusal is not None:
+            raise refusal
+        _write_decisions(
+            anticipations=[anticipation], status=status, actor=actor, reason=reason, recipients=[locked.recipient]
+        )
     return anticipation
 
 
-class BatchRejected(ValidationFailed):
-    """Some payments of a batch broke a rule: nothing was created. `failures` maps each payment id to its rule."""
+@dataclass(frozen=True)
+class Decisions:
+    """What anticipation_decide_many did: the anticipations decided (in id order) and, for each id
+    that could not be decided, its domain error (NotFound or Conflict)."""
 
-    default_code = "batch_rejected"
-
-    def __init__(self, *, verb: str, total: int, failures: dict[int, ApplicationError]):
-        listed = "; ".join(f"payment {pk}: {error.message}" for pk, error in failures.items())
-        super().__init__(
-            f"{len(failures)} of {total} payments cannot be {verb}, so none was: {listed}",
-            extra={
-                "errors": {"payments": [f"Payment {pk}: {error.message}" for pk, error in failures.items()]},
-                "failures": {str(pk): {"code": error.code, "message": error.message} for pk, error in failures.items()},
-            },
-        )
-        self.failures = failures
+    decided: list[Anticipation]
+    failures: dict[int, ApplicationError]
 
 
-def _check_batch_day(new_due_date: date) -> None:
-    """A batch's one date is checked once, before any per-payment work: a weekend or holiday (when
-    ANTICIPATION_BUSINESS_DAYS_ONLY is on) is one 400 on `new_due_date`, not one failure per payment.
-    A past date is left to each payment's rules, which name it as such."""
+def anticipation_decide_many(*, actor, anticipation_ids: list[int], status: str, reason: str = "") -> Decisions:
+    """An operator approves or denies several anticipations at once; each is decided on its own merits.
+
+    The admin's actions and the operators' queue page use it. Arguments as anticipation_decide,
+    with a list of ids (duplicates are ignored; the caller bounds their number). Result: a
+    Decisions. An id that is unknown or cannot take the decision is listed in `failures` with the
+    error anticipation_decide would raise (404 `not_found`, 409 codes) and does not stop the others.
+    Set-based, in one transaction and a constant number of queries whatever the number of ids: one
+    locked read (ids in order, so overlapping calls cannot deadlock), one UPDATE, one bulk insert of
+    logs and one of notifications (emails leave after commit).
+    Raises (for the whole call) Forbidden 403 `permission_denied`, ValidationFailed 400
+    `invalid_decision` / `max_length`. Source: "Updating anticipations" of the original documentation.
+    """
+    reason = _check_decision_input(actor=actor, status=status, reason=reason)
+    ids = sorted(set(anticipation_ids))
+    failures: dict[int, ApplicationError] = {}
+    decided: list[Anticipation] = []
+    if not ids:
+        return Decisions(decided=decided, failures=failures)
     on = today()
-    if new_due_date >= on:
-        check_business_day(new_due_date, on=on)
-
-
-def anticipation_quote_batch(
-    *, actor, payment_ids: list[int], new_due_date: date
-) -> list[tuple[Payment, pricing.Quote]]:
-    """Quote several payments to one date with the rules of anticipation_quote; any failure rejects all."""
-    _require_operator_or_supplier(actor)
-    _check_batch_day(new_due_date)
-    payments = payments_visible_to(actor).in_bulk(payment_ids)
-    quotes, failures = [], {}
-    for pk in payment_ids:
-        try:
-            if pk not in payments:
-                raise _does_not_exist("payment", pk)
-            quotes.append((payments[pk], anticipation_quote(payment=payments[pk], new_due_date=new_due_date)))
-        except ApplicationError as error:
-            failures[pk] = error
-    if failures:
-        raise BatchRejected(verb=f"quoted for {new_due_date}", total=len(payment_ids), failures=failures)
-    return quotes
+    with transaction.atomic():
+        locked = {
+            anticipation.pk: anticipation
+            for anticipation in Anticipation.objects.select_for_update(of=("self",))
+            .select_related("payment__supplier__user")
+            .filter(pk__in=ids)
+            .order_by("pk")
+        }
+        for pk in ids:
+            anticipation = locked.get(pk)
+            if anticipation is None:
+                failures[pk] = NotFound(f"No anticipation {pk} is visible to you.")
+                continue
+            refusal = rules.decision_refusal(
+                anticipation_id=pk,
+                anticipation_status=anticipation.status,
+                decision=status,
+                payment_id=anticipation.payment_id,
+                due_date=anticipation.payment.due_date,
+                new_due_date=anticipation.new_due_date,
+                on=on,
+            )
+            if refusal is not None:
+                failures[pk] = refusal
+                continue
+            decided.append(anticipation)
+        if decided:
+            now = timezone.now()
+            Anticipation.objects.filter(pk__in=[a.pk for a in decided]).update(status=status, update_date=now)
+            for anticipation in decided:
+                anticipation.status, anticipation.update_date = status, now
+            try:
+                with transaction.atomic(savepoint=False):
+                    logs = RequestLog.objects.bulk_create(
+                        [
+                            RequestLog(
+                                anticipation=anticipation,
+                                supplier_id=anticipation.supplier_id,
+                                user=actor,
+                                action=rules.DECISIONS[status],
+                                reason=reason,
+                            )
+                            for anticipation in decided
+                        ]
+                    )
+            except IntegrityError:
+                # One decision per anticipation (a unique constraint) is the last word where rows
+                # cannot be locked (SQLite): a concurrent decision won, so this call decides nothing.
+                raise Conflict(
+                    "Another decision was recorded at the same time: nothing was decided, try again.",
+                    code="anticipation_already_decided",
+                )
+            notifications_create(
+                logs=logs, recipients=[anticipation.payment.supplier.user.email for anticipation in decided]
+            )
+    return Decisions(decided=decided, failures=failures)
 
 
 def anticipation_request_batch(*, actor, payment_ids: list[int], new_due_date: date) -> list[Anticipation]:
     """Anticipate several payments to one date, all or nothing.
 
-    Each payment goes through anticipation_request (its rules, its log, its email after commit) in
-    one transaction; if any fails, the transaction is rolled back, so no anticipation, log or email
-    is left, and the error lists every failing payment. Payments are locked in id order so that
-    overlapping batches cannot deadlock.
+    Arguments: the supplier's (or an operator's) User, 1 to 100 distinct payment ids (the caller
+    bounds the number), the date to be paid on. Result: the pending anticipations, in the order of
+    the ids. Each payment is checked as anticipation_request checks one (visibility, then
+    rules.anticipation_quote); if any fails, nothing is written and rules.BatchRejected (400
+    `batch_rejected`) lists every failing payment. Raises Forbidden 403 (neither operator nor
+    supplier), ValidationFailed 400 `duplicate` (an id twice), Conflict 409
+    `payment_already_anticipated` (a concurrent request won the race on SQLite: the unique
+    constraint has the last word).
+    Set-based, one transaction, a constant number of queries whatever the number of ids: one locked
+    read of the payments (in id order, so overlapping batches cannot deadlock) with their
+    recipients, one read of their existing anticipations, then one bulk insert each of
+    anticipations, logs and notifications (emails leave after commit).
+    Source: "Creating anticipations" of the original documentation, applied to many.
     """
     _require_operator_or_supplier(actor)
     if len(set(payment_ids)) != len(payment_ids):
         raise ValidationFailed("Each payment may appear once in a batch.", field="payments", code="duplicate")
-    _check_batch_day(new_due_date)
-    anticipations, failures = {}, {}
+    on = today()
+    rate = settings.ANTICIPATION_MONTHLY_RATE
+    business_days.check_batch_day(new_due_date, on=on)
     with transaction.atomic():
-        for pk in sorted(payment_ids):
+        payments = {
+            payment.pk: payment
+            for payment in payments_visible_to(actor)
+            .select_for_update(of=("self",))
+            .select_related("supplier__user")
+            .filter(pk__in=payment_ids)
+            .order_by("pk")
+        }
+        anticipated = set(
+            Anticipation.objects.filter(payment_id__in=list(payments)).values_list("payment_id", flat=True)
+        )
+        quotes, failures = {}, {}
+        for pk in payment_ids:
+            payment = payments.get(pk)
             try:
-                anticipations[pk] = anticipation_request(actor=actor, payment_id=pk, new_due_date=new_due_date)
+                if payment is None:
+                    raise _does_not_exist("payment", pk)
+                quotes[pk] = rules.anticipation_quote(
+                    payment_id=pk,
+                    value=payment.value,
+                    due_date=payment.due_date,
+                    has_anticipation=pk in anticipated,
+                    new_due_date=new_due_date,
+                    on=on,
+                    monthly_rate=rate,
+                    business_days_only=business_days.business_days_only(),
+                )
             except ApplicationError as error:
                 failures[pk] = error
         if failures:
-            ordered = {pk: failures[pk] for pk in payment_ids if pk in failures}
-            raise BatchRejected(verb=f"anticipated to {new_due_date}", total=len(payment_ids), failures=ordered)
-    return [anticipations[pk] for pk in payment_ids]
+            raise rules.BatchRejected(verb=f"anticipated to {new_due_date}", total=len(payment_ids), failures=failures)
+        anticipations = _write_requests(
+            payments=[payments[pk] for pk in payment_ids],
+            new_values=[quotes[pk].new_value for pk in payment_ids],
+            new_due_date=new_due_date,
+            actor=actor,
+            recipients=[payments[pk].supplier.user.email for pk in payment_ids],
+        )
+    return anticipations
+
+
+def anticipation_record(
+    *,
+    payment: Payment,
+    new_due_date: date,
+    status: str = AnticipationStatus.PENDING_CONFIRMATION,
+    requested_by,
+    decided_by=None,
+    reason: str = "",
+) -> Anticipation:
+    """Write an anticipation that was requested (and, for status "A" or "D", decided) in the past.
+
+    For demo data (load_demo_data) and test factories only: it writes exactly the rows the request
+    and decision services write (anticipation priced by rules/pricing, "R" log by `requested_by`,
+    decision log by `decided_by`), through the same writers, but skips today's checks (history may
+    hold a pending request of a payment now due) and writes no notification (history is not news).
+    Arguments: the Payment, the new date, the status ("PC", "A" or "D"), the Users, the decision's
+    reason. Result: the Anticipation. Raises ValueError for an unknown status or a decision without
+    `decided_by`, Conflict 409 `payment_already_anticipated` when the payment has one.
+    """
+    if status != AnticipationStatus.PENDING_CONFIRMATION and (status not in rules.DECISIONS or decided_by is None):
+        raise ValueError("A decided anticipation needs a decision (A or D) and the operator who took it.")
+    new_value = pricing.anticipated_value(
+        value=payment.value,
+        days=pricing.days_in_advance(due_date=payment.due_date, new_due_date=new_due_date),
+        monthly_rate=settings.ANTICIPATION_MONTHLY_RATE,
+    )
+    with transaction.atomic():
+        (anticipation,) = _write_requests(
+            payments=[payment], new_values=[new_value], new_due_date=new_due_date, actor=requested_by, recipients=None
+        )
+        if status != AnticipationStatus.PENDING_CONFIRMATION:
+            _write_decisions(
+                anticipations=[anticipation], status=status, actor=decided_by, reason=reason, recipients=None
+            )
+    return anticipation

@@ -1,20 +1,25 @@
-from django.urls import path
-from rest_framework.routers import SimpleRouter
+from rest_framework.routers import DefaultRouter
 
 from . import views
 from .supplier_views import SupplierViewSet
 
-router = SimpleRouter()
+
+class Router(DefaultRouter):
+    """The API's router, registering exactly the documented URLs (trailing slash included).
+
+    No API root view: GET /api/ stays a 404 rather than a new, undocumented endpoint listing the
+    others (the OpenAPI schema and /api/docs/ are the endpoint reference). No format-suffix URLs
+    (/api/payments.json): the contract has none; CSV is `Accept: text/csv` or `?format=csv`.
+    """
+
+    include_root_view = False
+    include_format_suffixes = False
+
+
+router = Router(use_regex_path=False)  # path converters: <int:pk>
+router.register("payments", views.PaymentViewSet, basename="payment")
+router.register("anticipations", views.AnticipationViewSet, basename="anticipation")
+router.register("logs", views.RequestLogViewSet, basename="requestlog")
 router.register("suppliers", SupplierViewSet, basename="supplier")
 
-urlpatterns = [
-    path("payments/", views.PaymentListCreateView.as_view(), name="payment-list"),
-    path("payments/quote/", views.PaymentBatchQuoteView.as_view(), name="payment-batch-quote"),
-    path("payments/<int:pk>/", views.PaymentDetailView.as_view(), name="payment-detail"),
-    path("payments/<int:pk>/quote/", views.PaymentQuoteView.as_view(), name="payment-quote"),
-    path("anticipations/", views.AnticipationListCreateView.as_view(), name="anticipation-list"),
-    path("anticipations/batch/", views.AnticipationBatchView.as_view(), name="anticipation-batch"),
-    path("anticipations/<int:pk>/", views.AnticipationDetailView.as_view(), name="anticipation-detail"),
-    path("logs/", views.RequestLogListView.as_view(), name="requestlog-list"),
-    *router.urls,
-]
+urlpatterns = router.urls

@@ -1,7 +1,9 @@
-"""Thin HTTP layer: parse the request, call one service or selector, shape the response.
+"""Thin HTTP layer: three viewsets on a router (urls.py), each action parsing the request, calling one
+service or selector and shaping the response.
 
-The OpenAPI documentation of each operation sits on it (`extend_schema`): what it does, the rules
-it enforces, examples, and every error it can answer in the API's one error shape.
+The OpenAPI documentation of each operation is declared here (`extend_schema`, applied to the
+actions by `extend_schema_view`): what it does, the rules it enforces, examples, and every error
+it can answer in the API's one error shape.
 """
 
 from decimal import Decimal
@@ -11,17 +13,17 @@ from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import generics, status
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from codevance_api.core.csv_export import CSVExportMixin
 from codevance_api.core.dates import today
 from codevance_api.core.schema import JSON, BatchErrorSerializer, error_example, error_responses
 
-from . import business_days, selectors, services
+from . import selectors, services
 from .filters import AnticipationFilter, PaymentFilter, RequestLogFilter
-from .permissions import IsOperatorOrSupplier, IsOperatorToDecide
+from .permissions import IsOperatorToDecide
 from .serializers import (
     AnticipationDecisionSerializer,
     AnticipationOutputSerializer,
@@ -34,6 +36,7 @@ from .serializers import (
     QuoteOutputSerializer,
     QuoteQuerySerializer,
     RequestLogOutputSerializer,
+    quote_data,
 )
 
 CSV = "text/csv"
@@ -43,17 +46,6 @@ def _validated(serializer_class, request, data=None):
     serializer = serializer_class(data=request.data if data is None else data)
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
-
-
-def _quote_body(payment, new_due_date, quote) -> dict:
-    return {
-        "payment": payment.pk,
-        "new_due_date": new_due_date,
-        "days": quote.days,
-        "discount": quote.discount,
-        "new_value": quote.new_value,
-        **business_days.quote_fields(new_due_date),
-    }
 
 
 # --- Examples ---------------------------------------------------------------------------------
@@ -154,7 +146,7 @@ def _exportable_list_schema(*, tag, summary, description, serializer, page, exam
 # --- Payments ---------------------------------------------------------------------------------
 
 
-@extend_schema_view(
+_PAYMENTS = dict(
     get=_exportable_list_schema(
         tag="payments",
         summary="List payments",
@@ -183,28 +175,9 @@ def _exportable_list_schema(*, tag, summary, description, serializer, page, exam
         ],
     ),
 )
-class PaymentListCreateView(CSVExportMixin, generics.ListAPIView):
-    """GET: the payments the user may see, filtered (payments/filters.py); POST: register a payment."""
-
-    serializer_class = PaymentOutputSerializer
-    filter_backends = [DjangoFilterBackend]
-    filterset_class = PaymentFilter
-    csv_filename = "payments.csv"
-    csv_columns = ["id", "supplier", "creation_date", "due_date", "value", "status"]
-
-    def get_queryset(self):
-        return selectors.payment_list(user=self.request.user)
-
-    def post(self, request):
-        data = _validated(PaymentCreateSerializer, request)
-        payment = services.payment_create(
-            actor=request.user, supplier_id=data.get("supplier"), due_date=data["due_date"], value=data["value"]
-        )
-        created = selectors.payment_list(user=request.user).get(pk=payment.pk)
-        return Response(PaymentOutputSerializer(created).data, status=status.HTTP_201_CREATED)
 
 
-@extend_schema_view(
+_PAYMENT = dict(
     get=extend_schema(
         tags=["payments"],
         summary="Show a payment",
@@ -216,21 +189,9 @@ class PaymentListCreateView(CSVExportMixin, generics.ListAPIView):
         examples=[OpenApiExample("a payment", value=PAYMENT_EXAMPLE, response_only=True)],
     )
 )
-class PaymentDetailView(generics.RetrieveAPIView):
-    serializer_class = PaymentOutputSerializer
-
-    def get_queryset(self):
-        return selectors.payment_list(user=self.request.user)
-
-    def get_object(self):
-        payment = selectors.payment_detail(user=self.request.user, pk=self.kwargs["pk"])
-        if payment is None:
-            raise Http404
-        self.check_object_permissions(self.request, payment)
-        return payment
 
 
-@extend_schema_view(
+_PAYMENT_QUOTE = dict(
     get=extend_schema(
         tags=["payments"],
         summary="Quote an anticipation without asking for it",
@@ -250,16 +211,9 @@ class PaymentDetailView(generics.RetrieveAPIView):
         examples=[OpenApiExample("16 days early", value=QUOTE_EXAMPLE, response_only=True)],
     )
 )
-class PaymentQuoteView(APIView):
-    def get(self, request, pk):
-        payment = get_object_or_404(selectors.payments_visible_to(request.user), pk=pk)
-        new_due_date = _validated(QuoteQuerySerializer, request, data=request.query_params).get("new_due_date")
-        new_due_date = new_due_date or today()
-        quote = services.anticipation_quote(payment=payment, new_due_date=new_due_date)
-        return Response(QuoteOutputSerializer(_quote_body(payment, new_due_date, quote)).data)
 
 
-@extend_schema_view(
+_PAYMENT_BATCH_QUOTE = dict(
     post=extend_schema(
         tags=["payments"],
         summary="Quote anticipating several payments to one date",
@@ -295,30 +249,12 @@ class PaymentQuoteView(APIView):
         ],
     )
 )
-class PaymentBatchQuoteView(APIView):
-    def post(self, request):
-        data = _validated(BatchQuoteRequestSerializer, request)
-        new_due_date = data.get("new_due_date") or today()
-        quotes = services.anticipation_quote_batch(
-            actor=request.user, payment_ids=data["payments"], new_due_date=new_due_date
-        )
-        body = {
-            "new_due_date": new_due_date,
-            "lines": [_quote_body(payment, new_due_date, quote) for payment, quote in quotes],
-            "totals": {
-                "payments": len(quotes),
-                "value": sum((payment.value for payment, _ in quotes), Decimal("0.00")),
-                "discount": sum((quote.discount for _, quote in quotes), Decimal("0.00")),
-                "new_value": sum((quote.new_value for _, quote in quotes), Decimal("0.00")),
-            },
-        }
-        return Response(BatchQuoteOutputSerializer(body).data)
 
 
 # --- Anticipations ----------------------------------------------------------------------------
 
 
-@extend_schema_view(
+_ANTICIPATIONS = dict(
     get=extend_schema(
         tags=["anticipations"],
         summary="List anticipations",
@@ -355,25 +291,9 @@ class PaymentBatchQuoteView(APIView):
         ],
     ),
 )
-class AnticipationListCreateView(generics.ListAPIView):
-    """GET: the anticipations the user may see, filtered; POST: ask to anticipate a payment."""
-
-    serializer_class = AnticipationOutputSerializer
-    filter_backends = [DjangoFilterBackend]
-    filterset_class = AnticipationFilter
-
-    def get_queryset(self):
-        return selectors.anticipation_list(user=self.request.user)
-
-    def post(self, request):
-        data = _validated(AnticipationRequestSerializer, request)
-        anticipation = services.anticipation_request(
-            actor=request.user, payment_id=data["payment"], new_due_date=data["new_due_date"]
-        )
-        return Response(AnticipationOutputSerializer(anticipation).data, status=status.HTTP_201_CREATED)
 
 
-@extend_schema_view(
+_ANTICIPATION_BATCH = dict(
     post=extend_schema(
         tags=["anticipations"],
         summary="Anticipate several payments to one date, all or nothing",
@@ -398,16 +318,9 @@ class AnticipationListCreateView(generics.ListAPIView):
         ],
     )
 )
-class AnticipationBatchView(APIView):
-    def post(self, request):
-        data = _validated(BatchAnticipationRequestSerializer, request)
-        anticipations = services.anticipation_request_batch(
-            actor=request.user, payment_ids=data["payments"], new_due_date=data["new_due_date"]
-        )
-        return Response(AnticipationOutputSerializer(anticipations, many=True).data, status=status.HTTP_201_CREATED)
 
 
-@extend_schema_view(
+_ANTICIPATION = dict(
     get=extend_schema(
         tags=["anticipations"],
         summary="Show an anticipation",
@@ -445,29 +358,12 @@ class AnticipationBatchView(APIView):
         ],
     ),
 )
-class AnticipationDetailView(generics.RetrieveAPIView):
-    """GET: one anticipation; PATCH `{"status": "A"|"D", "reason"}`: an operator decides it."""
-
-    serializer_class = AnticipationOutputSerializer
-    permission_classes = [IsOperatorOrSupplier, IsOperatorToDecide]
-    http_method_names = ["get", "patch", "head", "options"]
-
-    def get_queryset(self):
-        return selectors.anticipations_visible_to(self.request.user)
-
-    def patch(self, request, pk):
-        # Visibility (404) is the service's first check, inside its locked read.
-        data = _validated(AnticipationDecisionSerializer, request)
-        anticipation = services.anticipation_decide(
-            actor=request.user, anticipation_id=pk, status=data["status"], reason=data["reason"]
-        )
-        return Response(AnticipationOutputSerializer(anticipation).data)
 
 
 # --- Audit log --------------------------------------------------------------------------------
 
 
-@extend_schema_view(
+_LOGS = dict(
     get=_exportable_list_schema(
         tag="logs",
         summary="List the audit log",
@@ -478,8 +374,134 @@ class AnticipationDetailView(generics.RetrieveAPIView):
         example=("a decision", LOG_EXAMPLE),
     )
 )
-class RequestLogListView(CSVExportMixin, generics.ListAPIView):
-    """The audit trail the user may see, newest first."""
+
+
+# --- Viewsets -----------------------------------------------------------------------------------
+
+# The extra actions answer one object or a whole batch: no list filters, no pagination (at run time
+# and in the schema).
+_NOT_A_LIST = {"filter_backends": [], "pagination_class": None}
+
+
+@extend_schema_view(
+    list=_PAYMENTS["get"],
+    create=_PAYMENTS["post"],
+    retrieve=_PAYMENT["get"],
+    quote=_PAYMENT_QUOTE["get"],
+    batch_quote=_PAYMENT_BATCH_QUOTE["post"],
+)
+class PaymentViewSet(CSVExportMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """/api/payments/: list (filtered, payments/filters.py; CSV too), register, show, quote one, quote many."""
+
+    serializer_class = PaymentOutputSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = PaymentFilter
+    lookup_value_converter = "int"  # <int:pk>, as the URLs always were
+    csv_filename = "payments.csv"
+    csv_columns = ["id", "supplier", "creation_date", "due_date", "value", "status"]
+
+    def get_queryset(self):
+        return selectors.payment_list(user=self.request.user)
+
+    def get_object(self):
+        payment = selectors.payment_detail(user=self.request.user, pk=self.kwargs["pk"])
+        if payment is None:
+            raise Http404
+        self.check_object_permissions(self.request, payment)
+        return payment
+
+    def create(self, request):
+        data = _validated(PaymentCreateSerializer, request)
+        payment = services.payment_create(
+            actor=request.user, supplier_id=data.get("supplier"), due_date=data["due_date"], value=data["value"]
+        )
+        created = selectors.payment_list(user=request.user).get(pk=payment.pk)
+        return Response(PaymentOutputSerializer(created).data, status=status.HTTP_201_CREATED)
+
+    @action(detail=True, methods=["get"], url_path="quote", url_name="quote", **_NOT_A_LIST)
+    def quote(self, request, pk=None):
+        visible = selectors.payments_visible_to(request.user).select_related("anticipation")
+        payment = get_object_or_404(visible, pk=self.kwargs["pk"])
+        new_due_date = _validated(QuoteQuerySerializer, request, data=request.query_params).get("new_due_date")
+        quote = selectors.payment_quote(payment=payment, new_due_date=new_due_date or today())
+        return Response(quote_data(quote))
+
+    @action(detail=False, methods=["post"], url_path="quote", url_name="batch-quote", **_NOT_A_LIST)
+    def batch_quote(self, request):
+        data = _validated(BatchQuoteRequestSerializer, request)
+        new_due_date = data.get("new_due_date") or today()
+        quotes = selectors.payment_quote_batch(
+            user=request.user, payment_ids=data["payments"], new_due_date=new_due_date
+        )
+        body = {
+            "new_due_date": new_due_date,
+            "lines": quotes,
+            "totals": {
+                "payments": len(quotes),
+                "value": sum((quote.value for quote in quotes), Decimal("0.00")),
+                "discount": sum((quote.discount for quote in quotes), Decimal("0.00")),
+                "new_value": sum((quote.new_value for quote in quotes), Decimal("0.00")),
+            },
+        }
+        return Response(BatchQuoteOutputSerializer(body).data)
+
+
+@extend_schema_view(
+    list=_ANTICIPATIONS["get"],
+    create=_ANTICIPATIONS["post"],
+    retrieve=_ANTICIPATION["get"],
+    partial_update=_ANTICIPATION["patch"],
+    batch=_ANTICIPATION_BATCH["post"],
+)
+class AnticipationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """/api/anticipations/: list (filtered), ask for one, ask for many, show, decide (operators, PATCH)."""
+
+    serializer_class = AnticipationOutputSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = AnticipationFilter
+    lookup_value_converter = "int"  # <int:pk>, as the URLs always were
+
+    def get_permissions(self):
+        permissions = super().get_permissions()
+        if self.action == "partial_update":
+            permissions.append(IsOperatorToDecide())
+        return permissions
+
+    def get_queryset(self):
+        return selectors.anticipation_list(user=self.request.user)
+
+    def get_object(self):
+        anticipation = get_object_or_404(selectors.anticipations_visible_to(self.request.user), pk=self.kwargs["pk"])
+        self.check_object_permissions(self.request, anticipation)
+        return anticipation
+
+    def create(self, request):
+        data = _validated(AnticipationRequestSerializer, request)
+        anticipation = services.anticipation_request(
+            actor=request.user, payment_id=data["payment"], new_due_date=data["new_due_date"]
+        )
+        return Response(AnticipationOutputSerializer(anticipation).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, pk=None):
+        # Visibility (404) is the service's first check, inside its locked read.
+        data = _validated(AnticipationDecisionSerializer, request)
+        anticipation = services.anticipation_decide(
+            actor=request.user, anticipation_id=self.kwargs["pk"], status=data["status"], reason=data["reason"]
+        )
+        return Response(AnticipationOutputSerializer(anticipation).data)
+
+    @action(detail=False, methods=["post"], url_path="batch", url_name="batch", **_NOT_A_LIST)
+    def batch(self, request):
+        data = _validated(BatchAnticipationRequestSerializer, request)
+        anticipations = services.anticipation_request_batch(
+            actor=request.user, payment_ids=data["payments"], new_due_date=data["new_due_date"]
+        )
+        return Response(AnticipationOutputSerializer(anticipations, many=True).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(list=_LOGS["get"])
+class RequestLogViewSet(CSVExportMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """/api/logs/: the audit trail the user may see, newest first (CSV too)."""
 
     serializer_class = RequestLogOutputSerializer
     filter_backends = [DjangoFilterBackend]

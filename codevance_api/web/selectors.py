@@ -1,17 +1,18 @@
 """Reads for the web pages: a supplier's own payments, its overview and the operators' queue.
 
 They build on the payments selectors (visibility, derived status) and price with the same
-service as the API, so a page never shows a number the API would not."""
+pure rule as the API (payments/rules.py), so a page never shows a number the API would not."""
 
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Count, Q, QuerySet, Sum
 
 from codevance_api.core.dates import today
 from codevance_api.core.errors import ApplicationError, ValidationFailed
-from codevance_api.payments import selectors, services
+from codevance_api.payments import rules, selectors
 from codevance_api.payments.models import (
     Anticipation,
     AnticipationStatus,
@@ -121,18 +122,37 @@ def supplier_state_counts(*, user, supplier: Supplier, on: date) -> dict[str, St
 
 
 def supplier_overview(*, user, supplier: Supplier, on: date | None = None) -> SupplierOverview:
+    """The supplier's overview page: its payments per state and what anticipating today would pay.
+
+    `on` is the day judged (today when None). Two queries whatever the number of payments: the
+    per-state counts and the available payments' values and due dates, each priced by the pure
+    rule (rules.anticipation_quote) that the API's quote uses. Amounts in R$ (Decimal).
+    """
     on = on or today()
     states = supplier_state_counts(user=user, supplier=supplier, on=on)
     receivable = face_value = Decimal("0.00")
     counted = 0
-    available = supplier_payments(user=user, supplier=supplier, status=PaymentStatus.AVAILABLE, on=on)
-    for payment in available:
+    available = (
+        supplier_payments(user=user, supplier=supplier, status=PaymentStatus.AVAILABLE, on=on)
+        .order_by()
+        .values_list("pk", "value", "due_date")
+    )
+    for pk, value, due_date in available.iterator(chunk_size=2000):
         try:
-            quote = services.anticipation_quote(payment=payment, new_due_date=on, on=on)
+            # Available: no anticipation, by the status filter.
+            quote = rules.anticipation_quote(
+                payment_id=pk,
+                value=value,
+                due_date=due_date,
+                has_anticipation=False,
+                new_due_date=on,
+                on=on,
+                monthly_rate=settings.ANTICIPATION_MONTHLY_RATE,
+            )
         except ApplicationError:
             continue
         receivable += quote.new_value
-        face_value += payment.value
+        face_value += value
         counted += 1
     return SupplierOverview(
         on=on,

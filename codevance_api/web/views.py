@@ -1,7 +1,7 @@
 """Thin HTTP layer of the web area: parse the request, call one selector or service, render a page.
 
 Every rule (who sees what, what may be anticipated, the price, decisions) is in the payments
-services and selectors, exactly the code the API runs."""
+rules, services and selectors, exactly the code the API runs."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -18,8 +18,9 @@ from rest_framework.exceptions import Throttled
 from codevance_api.core.dates import today
 from codevance_api.core.errors import ApplicationError, NotFound, ValidationFailed
 from codevance_api.core.exceptions import error_body
-from codevance_api.payments import business_days, selectors, services
+from codevance_api.payments import selectors, services
 from codevance_api.payments.models import AnticipationStatus, PaymentStatus
+from codevance_api.payments.serializers import quote_data
 
 from . import selectors as web_selectors
 from .errors import error_page, throttled_page
@@ -190,7 +191,7 @@ class AnticipateView(SupplierView):
         quote, status = None, 200
         if form.is_valid():
             try:
-                quote = services.anticipation_quote(payment=payment, new_due_date=form.cleaned_data["new_due_date"])
+                quote = selectors.payment_quote(payment=payment, new_due_date=form.cleaned_data["new_due_date"])
             except ApplicationError as error:
                 form.add_error(error.field if error.field in form.fields else None, error.message)
                 status = error.status_code
@@ -230,7 +231,8 @@ class AnticipateView(SupplierView):
 
 
 class QuoteJsonView(SupplierView):
-    """The live quote of the anticipate page: `services.anticipation_quote` as JSON, errors in the API's shape."""
+    """The live quote of the anticipate page: `selectors.payment_quote` as the API's quote JSON (plus the
+    payment's value and the figures formatted for display), errors in the API's shape."""
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
@@ -252,7 +254,7 @@ class QuoteJsonView(SupplierView):
             )
         new_due_date = form.cleaned_data["new_due_date"]
         try:
-            quote = services.anticipation_quote(payment=payment, new_due_date=new_due_date)
+            quote = selectors.payment_quote(payment=payment, new_due_date=new_due_date)
         except ApplicationError as error:
             extra = dict(error.extra)
             errors = extra.pop("errors", None) or ({error.field: [error.message]} if error.field else None)
@@ -261,16 +263,8 @@ class QuoteJsonView(SupplierView):
             return JsonResponse(body, status=error.status_code)
         return JsonResponse(
             {
-                "payment": payment.pk,
-                "new_due_date": new_due_date.isoformat(),
-                "days": quote.days,
+                **quote_data(quote),
                 "value": str(payment.value),
-                "discount": str(quote.discount),
-                "new_value": str(quote.new_value),
-                **{
-                    key: value.isoformat() if hasattr(value, "isoformat") else value
-                    for key, value in business_days.quote_fields(new_due_date).items()
-                },
                 # Formatted by the server too, so the page's script shows numbers and never computes them.
                 "display": {
                     "new_due_date": new_due_date.isoformat(),
@@ -306,16 +300,16 @@ class QueueView(OperatorView):
         if not form.is_valid():
             return self._render(form, status=400)
         decision = form.cleaned_data["decision"]
-        reason = form.cleaned_data["reason"]
-        decided = 0
+        result = services.anticipation_decide_many(
+            actor=request.user,
+            anticipation_ids=form.cleaned_data["ids"],
+            status=decision,
+            reason=form.cleaned_data["reason"],
+        )
         for anticipation_id in form.cleaned_data["ids"]:
-            try:
-                services.anticipation_decide(
-                    actor=request.user, anticipation_id=anticipation_id, status=decision, reason=reason
-                )
-                decided += 1
-            except ApplicationError as error:
-                messages.error(request, f"Anticipation #{anticipation_id}: {error.message}")
+            if anticipation_id in result.failures:
+                messages.error(request, f"Anticipation #{anticipation_id}: {result.failures[anticipation_id].message}")
+        decided = len(result.decided)
         if decided:
             verb = "approved" if decision == AnticipationStatus.APPROVED else "denied"
             noun = "anticipation" if decided == 1 else "anticipations"

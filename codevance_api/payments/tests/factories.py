@@ -2,19 +2,11 @@ from datetime import timedelta
 from decimal import Decimal
 
 import factory
-from django.conf import settings
 
 from codevance_api.accounts.tests.factories import UserFactory
 from codevance_api.core.dates import today
-from codevance_api.payments import pricing
-from codevance_api.payments.models import (
-    Anticipation,
-    AnticipationStatus,
-    Payment,
-    RequestLog,
-    RequestLogAction,
-    Supplier,
-)
+from codevance_api.payments import services
+from codevance_api.payments.models import Anticipation, AnticipationStatus, Payment, Supplier
 
 
 def valid_cnpj(seed: int) -> str:
@@ -52,29 +44,26 @@ class PaymentFactory(factory.django.DjangoModelFactory):
 
 
 class AnticipationFactory(factory.django.DjangoModelFactory):
-    """A pending anticipation to 10 days before the due date, priced by the real function."""
+    """A pending anticipation to 10 days before the due date, written by services.anticipation_record
+    (the rows and the price the services write: anticipation, "R" log, and for "A"/"D" the decision log
+    by a new operator), so that tests and demo data never hand-write them."""
 
     class Meta:
         model = Anticipation
-        skip_postgeneration_save = True
 
     payment = factory.SubFactory(PaymentFactory)
     new_due_date = factory.LazyAttribute(lambda o: o.payment.due_date - timedelta(days=10))
-    original_value = factory.LazyAttribute(lambda o: o.payment.value)
-    new_value = factory.LazyAttribute(
-        lambda o: pricing.anticipated_value(
-            value=o.payment.value,
-            days=(o.payment.due_date - o.new_due_date).days,
-            monthly_rate=settings.ANTICIPATION_MONTHLY_RATE,
-        )
-    )
     status = AnticipationStatus.PENDING_CONFIRMATION
 
-    @factory.post_generation
-    def logs(obj, create, extracted, **kwargs):
-        if not create:
-            return
-        RequestLog.objects.create(anticipation=obj, user=obj.payment.supplier.user, action=RequestLogAction.REQUESTED)
-        if obj.status != AnticipationStatus.PENDING_CONFIRMATION:
-            action = RequestLogAction.APPROVED if obj.status == AnticipationStatus.APPROVED else RequestLogAction.DENIED
-            RequestLog.objects.create(anticipation=obj, user=UserFactory(is_operator=True), action=action)
+    @classmethod
+    def _create(cls, model_class, *, payment, new_due_date, status, **kwargs):
+        if kwargs:
+            raise TypeError(f"AnticipationFactory sets only payment, new_due_date and status, not {sorted(kwargs)}.")
+        decided_by = None if status == AnticipationStatus.PENDING_CONFIRMATION else UserFactory(is_operator=True)
+        return services.anticipation_record(
+            payment=payment,
+            new_due_date=new_due_date,
+            status=status,
+            requested_by=payment.supplier.user,
+            decided_by=decided_by,
+        )

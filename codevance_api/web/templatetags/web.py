@@ -3,21 +3,20 @@ from decimal import Decimal
 from django import template
 from django.utils.translation import gettext as _
 
+from codevance_api.core.money import format_money
 from codevance_api.payments import business_days, pricing, selectors
 from codevance_api.payments.cnpj import format_cnpj
 from codevance_api.payments.models import PaymentStatus
 
 register = template.Library()
 
-CURRENCY = "R$"
-
 
 @register.filter
 def money(value) -> str:
-    """1234.5 -> "R$ 1,234.50": the one way money is written on the pages (and in the live quote)."""
+    """The pages' amounts (and the live quote's): core.money.format_money, "R$ 1,234.50"; "" for no value."""
     if value is None or value == "":
         return ""
-    return f"{CURRENCY} {Decimal(value):,.2f}"
+    return format_money(value, locale="en")
 
 
 @register.filter

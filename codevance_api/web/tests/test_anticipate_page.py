@@ -6,7 +6,7 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from codevance_api.payments import services
+from codevance_api.payments import selectors
 from codevance_api.payments.models import Anticipation, AnticipationStatus, RequestLog, RequestLogAction
 from codevance_api.payments.tests.factories import AnticipationFactory, PaymentFactory
 
@@ -47,7 +47,7 @@ def test_anticipate_page_states_the_configured_rate(supplier_web, payment, setti
 def test_quote_step_shows_discount_and_new_value_from_the_service(supplier_web, payment):
     response = supplier_web.get(_anticipate_url(payment), {"new_due_date": "2024-09-15"})
 
-    expected = services.anticipation_quote(payment=payment, new_due_date=date(2024, 9, 15))
+    expected = selectors.payment_quote(payment=payment, new_due_date=date(2024, 9, 15))
     content = response.content.decode()
     assert response.context["quote"] == expected
     assert "R$ 16.00" in content and "R$ 984.00" in content and "16 days" in content
@@ -202,7 +202,7 @@ def test_live_quote_returns_the_services_numbers(supplier_web, payment):
 def test_live_quote_agrees_with_the_service_for_every_allowed_date(supplier_web, payment):
     for offset in range(16):
         day = date(2024, 9, 15) + timedelta(days=offset)
-        expected = services.anticipation_quote(payment=payment, new_due_date=day)
+        expected = selectors.payment_quote(payment=payment, new_due_date=day)
 
         body = _quote(supplier_web, payment, day.isoformat()).json()
 

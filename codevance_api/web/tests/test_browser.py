@@ -13,7 +13,7 @@ from django.core.management import call_command
 
 from codevance_api.conftest import service_missing
 from codevance_api.core.dates import today
-from codevance_api.payments import services
+from codevance_api.payments import selectors
 from codevance_api.payments.models import Anticipation, AnticipationStatus, Payment
 from codevance_api.web.templatetags.web import money
 
@@ -160,7 +160,7 @@ def test_supplier_anticipates_after_the_quote_and_operator_approves(live_server,
 
     # It picks a date; the page fetches the quote from the server as the date changes.
     new_due_date = on + timedelta(days=14)
-    expected = services.anticipation_quote(payment=payment, new_due_date=new_due_date)
+    expected = selectors.payment_quote(payment=payment, new_due_date=new_due_date)
     date_input = browser.find("#id_new_due_date")
     browser.driver.execute_script(
         "arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input', {bubbles: true}));",
@@ -226,7 +226,7 @@ def test_supplier_requests_an_anticipation_without_javascript(live_server, demo_
     browser = browser_without_javascript
     payment = Payment.objects.get(supplier__user__email=SUPPLIER[0], value="2500.50")
     new_due_date = today() + timedelta(days=3)
-    expected = services.anticipation_quote(payment=payment, new_due_date=new_due_date)
+    expected = selectors.payment_quote(payment=payment, new_due_date=new_due_date)
 
     browser.log_in(live_server, *SUPPLIER)
     browser.driver.get(f"{live_server.url}/supplier/payments/{payment.pk}/anticipate/")

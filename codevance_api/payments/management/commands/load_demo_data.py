@@ -1,23 +1,15 @@
 from datetime import timedelta
 from decimal import Decimal
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from codevance_api.accounts.services import user_set_operator
 from codevance_api.core.dates import today
-from codevance_api.payments import business_days, pricing
+from codevance_api.payments import business_days, services
 from codevance_api.payments.cnpj import normalize_cnpj
-from codevance_api.payments.models import (
-    Anticipation,
-    AnticipationStatus,
-    Payment,
-    RequestLog,
-    RequestLogAction,
-    Supplier,
-)
+from codevance_api.payments.models import AnticipationStatus, Payment, Supplier
 
 OPERATOR = ("operator01@email.com", "operator01")
 SUPPLIERS = [
@@ -71,20 +63,10 @@ class Command(BaseCommand):
             if business_days.business_days_only() and not business_days.is_business_day(new_due_date):
                 # The demo shows what the service would accept with ANTICIPATION_BUSINESS_DAYS_ONLY on.
                 new_due_date = business_days.previous_business_day(new_due_date)
-            quote = pricing.quote(
-                value=payment.value,
-                due_date=payment.due_date,
-                new_due_date=new_due_date,
-                monthly_rate=settings.ANTICIPATION_MONTHLY_RATE,
-            )
-            anticipation = Anticipation.objects.create(
+            services.anticipation_record(
                 payment=payment,
                 new_due_date=new_due_date,
-                original_value=payment.value,
-                new_value=quote.new_value,
                 status=status,
+                requested_by=supplier.user,
+                decided_by=operator,
             )
-            RequestLog.objects.create(anticipation=anticipation, user=supplier.user, action=RequestLogAction.REQUESTED)
-            if status != AnticipationStatus.PENDING_CONFIRMATION:
-                action = RequestLogAction.APPROVED if status == AnticipationStatus.APPROVED else RequestLogAction.DENIED
-                RequestLog.objects.create(anticipation=anticipation, user=operator, action=action)

@@ -123,10 +123,11 @@ def test_the_longest_anticipation_that_leaves_a_cent_is_allowed(frozen_today, su
 def test_request_log_and_anticipation_are_written_together_or_not_at_all(frozen_today, supplier, monkeypatch):
     payment = PaymentFactory(supplier=supplier)
 
-    def broken_create(**kwargs):
+    def broken_create(*args, **kwargs):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(RequestLog.objects, "create", broken_create)
+    # The log rows are written in bulk (one INSERT for a request or a whole batch).
+    monkeypatch.setattr(RequestLog.objects, "bulk_create", broken_create)
     with pytest.raises(RuntimeError):
         anticipation_request(actor=supplier.user, payment_id=payment.pk, new_due_date=frozen_today)
     assert not Anticipation.objects.exists()
@@ -151,13 +152,13 @@ def test_unique_constraint_is_the_last_word_when_the_checks_are_passed_and_nothi
     from codevance_api.payments import services
 
     existing = AnticipationFactory(payment__supplier=supplier)
-    real_quote = services.anticipation_quote
+    real_quote = services.payment_quote
 
     def quote_as_if_not_anticipated(*, payment, new_due_date):
         unsaved = PaymentFactory.build(pk=None, due_date=payment.due_date, value=payment.value)
         return real_quote(payment=unsaved, new_due_date=new_due_date)
 
-    monkeypatch.setattr(services, "anticipation_quote", quote_as_if_not_anticipated)
+    monkeypatch.setattr(services, "payment_quote", quote_as_if_not_anticipated)
     logs_before = RequestLog.objects.count()
     with pytest.raises(Conflict) as error:
         anticipation_request(actor=supplier.user, payment_id=existing.payment_id, new_due_date=frozen_today)

@@ -1,0 +1,277 @@
+"""Pure domain rules of payments and anticipations: no queries, no clock, no settings.
+
+Every function takes the facts it decides on (dates, statuses, values, the monthly rate) and
+returns a decision or raises the domain error that names the broken rule. Callers read the facts
+(selectors, services, the admin, the web area, commands, demo data, tests) and pass "today" in,
+so each rule is written here once. Where SQL needs the same rule (the payment status filter and
+annotation in selectors.py), a test holds the SQL equal to `payment_status` for every state and
+for due dates yesterday, today and tomorrow (tests/test_rules.py).
+
+Sources: the original API documentation ("Filtering payments" defines the five payment states,
+"Creating anticipations" one anticipation per payment, "Updating anticipations" the decisions A
+and D, "New value calculation" the days in advance) and this service's refinements of them, each
+named where it applies; the discount arithmetic itself is pricing.py.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from codevance_api.core.errors import ApplicationError, Conflict, ValidationFailed
+
+from . import business_days, pricing
+from .models import AnticipationStatus, PaymentStatus, RequestLogAction
+
+# --- Payment status ---------------------------------------------------------------------------
+
+
+def payment_status(*, anticipation_status: str | None, due_date: date, on: date) -> PaymentStatus:
+    """The derived status of a payment; every payment is in exactly one.
+
+    Arguments: `anticipation_status` is the status code of the payment's anticipation ("PC", "A",
+    "D") or None when it has none; `due_date` the payment's due date; `on` the day judged (today).
+    Result: a PaymentStatus. Raises nothing.
+
+    Rule (original documentation, "Filtering payments"), tried in this order:
+    - AN: its anticipation was approved; D: its anticipation was denied (whatever the due date);
+    - U: the due date is reached (due_date <= on) and the anticipation, if any, is pending;
+    - A: no anticipation and the due date is after `on`;
+    - PC: a pending anticipation and the due date is after `on`.
+    """
+    if anticipation_status == AnticipationStatus.APPROVED:
+        return PaymentStatus.ANTICIPATED
+    if anticipation_status == AnticipationStatus.DENIED:
+        return PaymentStatus.DENIED
+    if due_date <= on:
+        return PaymentStatus.UNAVAILABLE
+    if anticipation_status is None:
+        return PaymentStatus.AVAILABLE
+    return PaymentStatus.PENDING_CONFIRMATION
+
+
+# --- Can a payment be anticipated ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    """Whether a payment may be anticipated; when not, `refusal` is the error naming the rule.
+
+    `code` is the refusal's machine-readable code ("payment_already_anticipated" or
+    "payment_due_date_reached"), None when allowed.
+    """
+
+    refusal: ApplicationError | None = None
+
+    @property
+    def allowed(self) -> bool:
+        return self.refusal is None
+
+    @property
+    def code(self) -> str | None:
+        return None if self.refusal is None else self.refusal.code
+
+    def raise_if_refused(self) -> None:
+        """Raise the refusal (a Conflict, HTTP 409) if there is one."""
+        if self.refusal is not None:
+            raise self.refusal
+
+
+def can_anticipate(*, payment_id: int | None, due_date: date, has_anticipation: bool, on: date) -> Eligibility:
+    """May the payment be anticipated on day `on`? Exactly when its status is A (available).
+
+    Arguments: the payment's id (only for the message), its due date, whether it already has an
+    anticipation (of any status), and the day judged. Result: an Eligibility whose refusal is a
+    Conflict (409) with code `payment_already_anticipated` (checked first) or
+    `payment_due_date_reached` (due_date <= on). Source: "Filtering payments" (status A: no
+    anticipation, due date not reached) and "Creating anticipations" (one anticipation per payment).
+    """
+    if has_anticipation:
+        return Eligibility(
+            Conflict(
+                f"Payment {payment_id} already has an anticipation: only available payments can be anticipated.",
+                code="payment_already_anticipated",
+            )
+        )
+    if due_date <= on:
+        return Eligibility(
+            Conflict(
+                f"Payment {payment_id} is due on {due_date}, which is not after today ({on}): "
+                "it can no longer be anticipated.",
+                code="payment_due_date_reached",
+            )
+        )
+    return Eligibility()
+
+
+# --- Pricing inputs -------------------------------------------------------------------------------
+
+
+def days_in_advance(*, due_date: date, new_due_date: date, on: date) -> int:
+    """The number of days (an int >= 1) by which a payment due on `due_date` is paid on `new_due_date`.
+
+    Raises ValidationFailed (400, field `new_due_date`) with code `new_due_date_in_past` when
+    new_due_date < on, or `new_due_date_not_before_due_date` when new_due_date >= due_date.
+    Source: "New value calculation" of the original documentation (days between the two dates);
+    the bounds are this service's refinement (an anticipation is paid early, never late, never in
+    the past). The day count feeds pricing.anticipated_value.
+    """
+    if new_due_date < on:
+        raise ValidationFailed(
+            f"The new due date must be today ({on}) or later.", field="new_due_date", code="new_due_date_in_past"
+        )
+    if new_due_date >= due_date:
+        raise ValidationFailed(
+            f"The new due date must be before the payment's due date ({due_date}).",
+            field="new_due_date",
+            code="new_due_date_not_before_due_date",
+        )
+    return pricing.days_in_advance(due_date=due_date, new_due_date=new_due_date)
+
+
+@dataclass(frozen=True)
+class PaymentQuote:
+    """What anticipating payment `payment` (its id) to `new_due_date` pays.
+
+    `value` is the payment's value in R$, `days` the days in advance, `discount` and `new_value`
+    in R$ (Decimal, 2 places; discount + new_value == value).
+    """
+
+    payment: int | None
+    value: Decimal
+    new_due_date: date
+    days: int
+    discount: Decimal
+    new_value: Decimal
+
+    @property
+    def business_day(self) -> bool:
+        """Whether `new_due_date` is a Brazilian business day (business_days: weekends, national and B3 holidays)."""
+        return business_days.is_business_day(self.new_due_date)
+
+    @property
+    def previous_business_day(self) -> date | None:
+        """The nearest business day before `new_due_date` when it is not one, else None."""
+        return None if self.business_day else business_days.previous_business_day(self.new_due_date)
+
+
+def anticipation_quote(
+    *,
+    payment_id: int | None,
+    value: Decimal,
+    due_date: date,
+    has_anticipation: bool,
+    new_due_date: date,
+    on: date,
+    monthly_rate: Decimal,
+    business_days_only: bool = False,
+) -> PaymentQuote:
+    """Check that a payment may be anticipated to `new_due_date` and price it.
+
+    Arguments: the payment's id, value (R$, Decimal) and due date; whether it has an anticipation;
+    the requested date; `on`, the day judged (today); `monthly_rate`, the discount per 30 days as a
+    fraction (Decimal("0.03") for 3 %); `business_days_only`, whether the new date must be a
+    business day (setting ANTICIPATION_BUSINESS_DAYS_ONLY). Result: a PaymentQuote.
+    Raises, in this order: Conflict 409 `payment_already_anticipated`, `payment_due_date_reached`
+    (can_anticipate); ValidationFailed 400 on `new_due_date`: `new_due_date_in_past`,
+    `new_due_date_not_before_due_date` (days_in_advance), `not_a_business_day` (business_days
+    .check_business_day, only when `business_days_only`), `discount_exceeds_value` (the new value
+    would be under one cent; the message names the earliest possible date).
+    Source: "Creating anticipations" and "New value calculation" of the original documentation;
+    pricing.py does the arithmetic.
+    """
+    eligibility = can_anticipate(payment_id=payment_id, due_date=due_date, has_anticipation=has_anticipation, on=on)
+    eligibility.raise_if_refused()
+    days = days_in_advance(due_date=due_date, new_due_date=new_due_date, on=on)
+    business_days.check_business_day(new_due_date, on=on, enforce=business_days_only)
+    new_value = pricing.anticipated_value(value=value, days=days, monthly_rate=monthly_rate)
+    if new_value < pricing.CENT:
+        earliest = due_date - timedelta(days=pricing.max_days_in_advance(value=value, monthly_rate=monthly_rate))
+        raise ValidationFailed(
+            f"The new due date is so far ahead that the discount would take the whole value; "
+            f"the earliest possible new due date is {earliest}.",
+            field="new_due_date",
+            code="discount_exceeds_value",
+        )
+    return PaymentQuote(
+        payment=payment_id,
+        value=value,
+        new_due_date=new_due_date,
+        days=days,
+        discount=value - new_value,
+        new_value=new_value,
+    )
+
+
+# --- Deciding an anticipation --------------------------------------------------------------------
+
+# The decision an operator may take, and the log action that records it.
+DECISIONS = {
+    AnticipationStatus.APPROVED: RequestLogAction.APPROVED,
+    AnticipationStatus.DENIED: RequestLogAction.DENIED,
+}
+
+
+def decision_refusal(
+    *,
+    anticipation_id: int,
+    anticipation_status: str,
+    decision: str,
+    payment_id: int,
+    due_date: date,
+    new_due_date: date,
+    on: date,
+) -> Conflict | None:
+    """Why anticipation `anticipation_id` cannot get `decision` ("A" or "D") on day `on`; None when it can.
+
+    Arguments: the anticipation's id and current status, the decision, its payment's id and due
+    date, the anticipation's new due date, and the day judged. Result: None, or a Conflict (409)
+    with code `anticipation_already_decided` (not pending), `payment_not_operable` (approving a
+    payment whose due date is reached) or `new_due_date_passed` (approving a requested date that
+    has passed). Denying a pending anticipation is always possible.
+    Source: "Updating anticipations" of the original documentation (a pending "PC" anticipation
+    becomes "A" or "D"); deciding once and refusing to approve what can no longer be paid early
+    are this service's refinements (formerly inline in services.anticipation_decide).
+    """
+    if anticipation_status != AnticipationStatus.PENDING_CONFIRMATION:
+        label = AnticipationStatus(anticipation_status).label.lower()
+        return Conflict(
+            f"Anticipation {anticipation_id} was already decided ({label}).", code="anticipation_already_decided"
+        )
+    if decision == AnticipationStatus.APPROVED:
+        if due_date <= on:
+            return Conflict(
+                f"Payment {payment_id} is due on {due_date}: "
+                "it can no longer be anticipated, so the request cannot be approved.",
+                code="payment_not_operable",
+            )
+        if new_due_date < on:
+            return Conflict(
+                f"The requested date {new_due_date} has passed: the request cannot be approved.",
+                code="new_due_date_passed",
+            )
+    return None
+
+
+# --- Batches -----------------------------------------------------------------------------------
+
+
+class BatchRejected(ValidationFailed):
+    """Some payments of a batch broke a rule, so nothing was done: a batch is all or nothing.
+
+    `failures` maps each failing payment id to its domain error, in the order the client gave the
+    ids. The 400 body adds `errors.payments` (one message per failure) and `failures`
+    ({"<id>": {"code", "message"}}). Code `batch_rejected`.
+    """
+
+    default_code = "batch_rejected"
+
+    def __init__(self, *, verb: str, total: int, failures: dict[int, ApplicationError]):
+        listed = "; ".join(f"payment {pk}: {error.message}" for pk, error in failures.items())
+        super().__init__(
+            f"{len(failures)} of {total} payments cannot be {verb}, so none was: {listed}",
+            extra={
+                "errors": {"payments": [f"Payment {pk}: {error.message}" for pk, error in failures.items()]},
+                "failures": {str(pk): {"code": error.code, "message": error.message} for pk, error in failures.items()},
+            },
+        )
+        self.failures = failures

@@ -1,0 +1,33 @@
+"""Reads never call writes, and the pure rules read nothing: the imports show it."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+import codevance_api
+
+ROOT = Path(codevance_api.__file__).parent
+
+
+def _imports(relative: str) -> set[str]:
+    tree = ast.parse((ROOT / relative).read_text())
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            module = node.module or ""
+            found.add(module)
+            found.update(f"{module}.{alias.name}" if module else alias.name for alias in node.names)
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+    return found
+
+
+@pytest.mark.parametrize("module", ["payments/selectors.py", "web/selectors.py"])
+def test_a_selector_does_not_import_a_service(module):
+    assert not any("services" in name for name in _imports(module)), _imports(module)
+
+
+def test_the_rules_module_reads_nothing():
+    names = _imports("payments/rules.py")
+    assert not any(part in name for name in names for part in ("selectors", "services", "django.db", "settings"))
