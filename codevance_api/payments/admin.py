@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 
+from codevance_api.core import list_counts
 from codevance_api.core.errors import ApplicationError
 
 from . import services
@@ -46,6 +47,11 @@ class PaymentAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # A payment registered here changes its supplier's list counts, as one registered through the API.
+        list_counts.scopes_changed(supplier_ids=[obj.supplier_id])
 
     @admin.display(description="Status")
     def status(self, payment):

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from codevance_api.accounts.services import user_create
+from codevance_api.core import list_counts
 from codevance_api.core.dates import today
 from codevance_api.core.errors import ApplicationError, Conflict, Forbidden, NotFound, ValidationFailed
 from codevance_api.notifications.services import notification_create
@@ -100,7 +101,10 @@ def payment_create(*, actor, due_date: date, value: Decimal, supplier_id: int | 
             field="due_date",
             code="too_far",
         )
-    return Payment.objects.create(supplier=supplier, due_date=due_date, value=value)
+    payment = Payment.objects.create(supplier=supplier, due_date=due_date, value=value)
+    # After the commit (at once in autocommit; with the caller's when it has a transaction).
+    list_counts.scopes_changed(supplier_ids=[supplier.pk])
+    return payment
 
 
 def anticipation_quote(*, payment: Payment, new_due_date: date, on: date | None = None) -> pricing.Quote:
@@ -176,6 +180,8 @@ def anticipation_request(*, actor, payment_id: int, new_due_date: date) -> Antic
             )
         log = RequestLog.objects.create(anticipation=anticipation, user=actor, action=RequestLogAction.REQUESTED)
         notification_create(log=log, recipient=locked.recipient)
+        # The payment's status (A to PC), the anticipations and the logs of this supplier change.
+        list_counts.scopes_changed(supplier_ids=[payment.supplier_id])
     return anticipation
 
 
@@ -225,6 +231,7 @@ def anticipation_decide(*, actor, anticipation_id: int, status: str, reason: str
         anticipation.save(update_fields=["status", "update_date"])
         log = RequestLog.objects.create(anticipation=anticipation, user=actor, action=DECISIONS[status], reason=reason)
         notification_create(log=log, recipient=locked.recipient)
+        list_counts.scopes_changed(supplier_ids=[anticipation.supplier_id])
     return anticipation
 
 

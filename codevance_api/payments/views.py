@@ -15,7 +15,7 @@ from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from codevance_api.core.csv_export import CSVExportMixin
+from codevance_api.core.csv_export import CSVExportMixin, column, local_date
 from codevance_api.core.dates import today
 from codevance_api.core.schema import JSON, BatchErrorSerializer, error_example, error_responses
 
@@ -58,16 +58,17 @@ def _quote_body(payment, new_due_date, quote) -> dict:
 # --- Examples ---------------------------------------------------------------------------------
 
 PAYMENT_EXAMPLE = {
-    "id": 1, "supplier": 1, "creation_date": "2024-09-15T12:00:00-03:00", "due_date": "2024-10-01",
-    "value": "1000.00", "status": "A",
+    "id": 1, "supplier": 1, "creation_date": "2024-09-15", "due_date": "2024-10-01", "value": "1000.00",
+    "status": "A", "created_at": "2024-09-15T12:00:00.123456-03:00",
 }
 ANTICIPATION_EXAMPLE = {
-    "id": 7, "payment": 1, "creation_date": "2024-09-15T12:00:00-03:00", "new_due_date": "2024-09-15",
-    "new_value": "984.00", "update_date": "2024-09-15T12:00:00-03:00", "status": "PC",
+    "id": 7, "payment": 1, "creation_date": "2024-09-15", "new_due_date": "2024-09-15", "new_value": "984.00",
+    "update_date": "2024-09-15", "status": "PC", "created_at": "2024-09-15T12:00:00.123456-03:00",
+    "updated_at": "2024-09-15T12:00:00.123456-03:00",
 }
 LOG_EXAMPLE = {
-    "id": 12, "anticipation": 7, "created_at": "2024-09-15T12:05:00-03:00", "user": 1, "action": "A",
-    "reason": "Within the monthly limit",
+    "id": 12, "anticipation": 7, "created_at": "2024-09-15", "user": 1, "action": "A",
+    "reason": "Within the monthly limit", "timestamp": "2024-09-15T12:05:00.654321-03:00",
 }
 QUOTE_EXAMPLE = {"payment": 1, "new_due_date": "2024-09-15", "days": 16, "discount": "16.00", "new_value": "984.00"}
 CSV_DESCRIPTION = "The same rows as CSV (`Accept: text/csv` or `?format=csv`): all pages, streamed."
@@ -133,6 +134,15 @@ def _exportable_list_schema(*, tag, summary, description, serializer, page, exam
     )
 
 
+class CountedListMixin:
+    """A list whose page `count` is cached per visibility scope (core.pagination.list_count)."""
+
+    count_cache_name = ""
+
+    def get_count_scope(self):
+        return selectors.count_scope(self.request.user)
+
+
 # --- Payments ---------------------------------------------------------------------------------
 
 
@@ -165,14 +175,17 @@ def _exportable_list_schema(*, tag, summary, description, serializer, page, exam
         ],
     ),
 )
-class PaymentListCreateView(CSVExportMixin, generics.ListAPIView):
+class PaymentListCreateView(CountedListMixin, CSVExportMixin, generics.ListAPIView):
     """GET: the payments the user may see, filtered (payments/filters.py); POST: register a payment."""
 
     serializer_class = PaymentOutputSerializer
     filter_backends = [DjangoFilterBackend]
     filterset_class = PaymentFilter
+    count_cache_name = "payments"
     csv_filename = "payments.csv"
-    csv_columns = ["id", "supplier", "creation_date", "due_date", "value", "status"]
+    # The JSON row's columns, in its order and formats.
+    csv_columns = ["id", "supplier", column("creation_date", "creation_date", local_date), "due_date", "value",
+                   "status", column("created_at", "creation_date")]
 
     def get_queryset(self):
         return selectors.payment_list(user=self.request.user)
@@ -330,12 +343,13 @@ class PaymentBatchQuoteView(APIView):
         ],
     ),
 )
-class AnticipationListCreateView(generics.ListAPIView):
+class AnticipationListCreateView(CountedListMixin, generics.ListAPIView):
     """GET: the anticipations the user may see, filtered; POST: ask to anticipate a payment."""
 
     serializer_class = AnticipationOutputSerializer
     filter_backends = [DjangoFilterBackend]
     filterset_class = AnticipationFilter
+    count_cache_name = "anticipations"
 
     def get_queryset(self):
         return selectors.anticipation_list(user=self.request.user)
@@ -450,14 +464,16 @@ class AnticipationDetailView(generics.RetrieveAPIView):
         example=("a decision", LOG_EXAMPLE),
     )
 )
-class RequestLogListView(CSVExportMixin, generics.ListAPIView):
+class RequestLogListView(CountedListMixin, CSVExportMixin, generics.ListAPIView):
     """The audit trail the user may see, newest first."""
 
     serializer_class = RequestLogOutputSerializer
     filter_backends = [DjangoFilterBackend]
     filterset_class = RequestLogFilter
+    count_cache_name = "logs"
     csv_filename = "logs.csv"
-    csv_columns = ["id", "anticipation", "created_at", "user", "action", "reason"]
+    csv_columns = ["id", "anticipation", column("created_at", "created_at", local_date), "user", "action", "reason",
+                   column("timestamp", "created_at")]
 
     def get_queryset(self):
         return selectors.request_log_list(user=self.request.user)

@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from codevance_api.core import list_counts
 from codevance_api.core.dates import today
 from codevance_api.payments import pricing
 from codevance_api.payments.models import (
@@ -42,6 +43,7 @@ class Command(BaseCommand):
             user = User.objects.create_user(email=email, password=password, first_name=corporate_name.split()[0])
             supplier = Supplier.objects.create(user=user, corporate_name=corporate_name, reg_number=cnpj)
             self._payments_in_every_state(supplier, operator, on)
+            list_counts.scopes_changed(supplier_ids=[supplier.pk])
         self.stdout.write(
             self.style.SUCCESS(
                 "Demo data loaded: operator01@email.com / operator01 (operator, admin), "

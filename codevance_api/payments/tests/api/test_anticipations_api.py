@@ -18,13 +18,15 @@ def test_supplier_requests_an_anticipation_and_gets_it_pending(
         )
     assert response.status_code == 201
     body = response.json()
-    assert set(body) == {"id", "payment", "creation_date", "new_due_date", "new_value", "update_date", "status"}
+    assert set(body) == {"id", "payment", "creation_date", "new_due_date", "new_value", "update_date", "status",
+                         "created_at", "updated_at"}
     assert (body["payment"], body["new_due_date"], body["new_value"], body["status"]) == (
         payment.pk,
         "2024-09-15",
         "984.00",
         "PC",
     )
+    assert (body["creation_date"], body["update_date"]) == ("2024-09-15", "2024-09-15")
     assert len(mailoutbox) == 1
     assert f"#{payment.pk}" in mailoutbox[0].subject
 

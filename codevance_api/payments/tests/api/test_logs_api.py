@@ -11,7 +11,7 @@ def test_logs_are_listed_newest_first_with_their_fields(frozen_today, operator_c
     body = operator_client.get("/api/logs/?count=true").json()
     assert body["count"] == 2
     assert [log["action"] for log in body["results"]] == ["A", "R"]
-    assert set(body["results"][0]) == {"id", "anticipation", "created_at", "user", "action", "reason"}
+    assert set(body["results"][0]) == {"id", "anticipation", "created_at", "user", "action", "reason", "timestamp"}
     assert body["results"][0]["anticipation"] == anticipation.pk
 
 
@@ -22,10 +22,15 @@ def test_supplier_reads_only_the_logs_of_its_own_payments(frozen_today, supplier
     assert [log["anticipation"] for log in body["results"]] == [own.pk]
 
 
-def test_created_at_is_timezone_aware(frozen_today, operator_client):
-    AnticipationFactory()
-    created_at = operator_client.get("/api/logs/").json()["results"][0]["created_at"]
-    assert created_at.endswith("-03:00") or created_at.endswith("Z") or "+" in created_at
+def test_created_at_is_the_sao_paulo_date_and_timestamp_the_aware_moment(operator_client):
+    import time_machine
+
+    # 01:30 UTC on the 16th is still the 15th in São Paulo (UTC-3).
+    with time_machine.travel("2024-09-16 01:30:00+00:00", tick=False):
+        AnticipationFactory()
+    row = operator_client.get("/api/logs/").json()["results"][0]
+    assert row["created_at"] == "2024-09-15"
+    assert row["timestamp"] == "2024-09-15T22:30:00-03:00"
 
 
 @pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
