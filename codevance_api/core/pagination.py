@@ -339,6 +339,14 @@ class ListPagination(BasePagination):
     def get_paginated_response(self, data):
         return self.delegate.get_paginated_response(data)
 
+    # The browsable API (DEBUG only) shows the numbered pages' controls.
+    @property
+    def display_page_controls(self):
+        return getattr(getattr(self, "delegate", None), "display_page_controls", False)
+
+    def to_html(self):
+        return self.delegate.to_html()
+
     def get_paginated_response_schema(self, schema):
         return {
             "type": "object",
