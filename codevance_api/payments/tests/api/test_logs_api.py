@@ -38,3 +38,15 @@ def test_logs_cannot_be_written_through_the_api(frozen_today, operator_client, m
     AnticipationFactory()
     response = getattr(operator_client, method)("/api/logs/", {"action": "A"}, format="json")
     assert response.status_code == 405
+
+
+def test_date_filters_agree_with_the_sao_paulo_date_shown(operator_client):
+    import time_machine
+
+    # 01:30 UTC on the 16th is the 15th in São Paulo: shown as the 15th, and found by the 15th.
+    with time_machine.travel("2024-09-16 01:30:00+00:00", tick=False):
+        AnticipationFactory()
+    on_15th = operator_client.get("/api/logs/?created_after=2024-09-15&created_before=2024-09-15").json()
+    on_16th = operator_client.get("/api/logs/?created_after=2024-09-16").json()
+    assert [row["created_at"] for row in on_15th["results"]] == ["2024-09-15"]
+    assert on_15th["count"] == 1 and on_16th["count"] == 0
