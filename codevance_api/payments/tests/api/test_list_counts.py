@@ -243,3 +243,24 @@ def test_counts_stay_exact_with_redis_as_the_shared_cache(
         assert operator_client.get("/api/logs/").json()["count"] == RequestLog.objects.count()
     finally:
         caches["default"].clear()
+
+
+@pytest.mark.parametrize("env, expected", [
+    ({}, 0),
+    ({"REDIS_URL": "redis://127.0.0.1:6379/2"}, 60),
+    ({"REDIS_URL": "redis://127.0.0.1:6379/2", "LIST_COUNT_CACHE_SECONDS": "0"}, 0),
+])
+def test_counts_are_cached_by_default_only_with_a_cache_every_process_shares(env, expected):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    base = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "LIST_COUNT_CACHE_SECONDS")}
+    result = subprocess.run(
+        [sys.executable, "-c", "from django.conf import settings; print(settings.LIST_COUNT_CACHE_SECONDS)"],
+        cwd=Path(__file__).resolve().parents[4], capture_output=True, text=True, timeout=60,
+        env={**base, "DJANGO_SETTINGS_MODULE": "codevance_api.settings", "LOG_LEVEL": "ERROR", **env},
+    )
+    assert result.returncode == 0, result.stderr
+    assert int(result.stdout.strip().splitlines()[-1]) == expected
