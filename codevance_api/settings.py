@@ -132,7 +132,7 @@ CSRF_FAILURE_VIEW = "codevance_api.web.errors.csrf_failure"
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ("codevance_api.payments.authentication.JWTAuthentication",),
     "DEFAULT_PERMISSION_CLASSES": ("codevance_api.payments.permissions.RequestPermission",),
-    "DEFAULT_PAGINATION_CLASS": "codevance_api.core.pagination.CursorPagination",
+    "DEFAULT_PAGINATION_CLASS": "codevance_api.core.pagination.ListPagination",
     "PAGE_SIZE": 10,
     "DEFAULT_RENDERER_CLASSES": ("codevance_api.core.renderers.ORJSONRenderer",),
     "DEFAULT_PARSER_CLASSES": ("rest_framework.parsers.JSONParser",),
@@ -315,6 +315,11 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "codevance"}}
+# A list's `count` is kept this long per visibility scope, filters and day, and renewed by every
+# write that changes it (core/list_counts.py). Only with a cache every process shares: with the
+# per-process memory cache one worker would serve a count that another worker's write made stale,
+# so without REDIS_URL (0) every page counts in SQL.
+LIST_COUNT_CACHE_SECONDS = config("LIST_COUNT_CACHE_SECONDS", default=60 if REDIS_URL else 0, cast=int)
 
 # --- Tokens: short access, rotating refresh with a blacklist, revoked by a password change ------
 

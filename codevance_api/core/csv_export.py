@@ -32,6 +32,16 @@ def _local(value):
     return value
 
 
+def local_date(value):
+    """A moment as its local date (YYYY-MM-DD), as the JSON's `creation_date` shows it."""
+    return timezone.localdate(value).isoformat() if isinstance(value, datetime) else value
+
+
+def column(header: str, source: str, convert=_local):
+    """A CSV column named `header` from the values_list field `source`, written through `convert`."""
+    return (header, source, convert)
+
+
 def safe_cell(value):
     if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
         return "'" + value
@@ -71,18 +81,22 @@ class CSVExportMixin:
     """For a ListAPIView or a viewset's `list` action: also answer as CSV, with the same filters and
     visibility, unpaginated and streamed.
 
-    Subclasses define `csv_filename` and `csv_columns` (values_list names, also the header; aware
-    datetimes are written in local time, as the JSON shows them), or override `csv_rows(queryset)`
-    returning (header, iterable of rows). Errors are still answered in the API's JSON error shape.
+    Subclasses define `csv_filename` and `csv_columns`: values_list names (also the header; aware
+    datetimes are written in local time, as the JSON shows them) or `column(header, source,
+    convert)` entries; or override `csv_rows(queryset)` returning (header, iterable of rows).
+    Errors are still answered in the API's JSON error shape.
     """
 
     csv_filename = "export.csv"
-    csv_columns: list[str] = []
+    csv_columns: list = []
 
     def csv_rows(self, queryset):
-        header = list(self.csv_columns)
-        rows = queryset.values_list(*header).iterator(chunk_size=CHUNK_SIZE)
-        return header, ([_local(cell) for cell in row] for row in rows)
+        columns = [entry if isinstance(entry, tuple) else column(entry, entry) for entry in self.csv_columns]
+        header = [name for name, _, _ in columns]
+        sources = list(dict.fromkeys(source for _, source, _ in columns))
+        plan = [(sources.index(source), convert) for _, source, convert in columns]
+        rows = queryset.values_list(*sources).iterator(chunk_size=CHUNK_SIZE)
+        return header, ([convert(row[index]) for index, convert in plan] for row in rows)
 
     def get_renderers(self):
         renderers = super().get_renderers()

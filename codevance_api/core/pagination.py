@@ -1,15 +1,27 @@
-"""Keyset ("cursor") pagination: every page costs the same, however deep, and never repeats or skips.
+"""List pages: numbered pages by default (the documented contract), keyset cursors on request.
 
-A page is the `page_size` rows that come after (or, going back, before) the row a cursor names,
-in the list's order. The order is made total by appending the primary key, so two rows never
-tie; the next page's query is `WHERE (due_date, id) > (<last row's due_date>, <last row's id>)
-ORDER BY due_date, id LIMIT page_size + 1`, which an index on `(due_date, id)` answers by reading
-just those rows. OFFSET pagination reads and throws away every row before the page, and its page
-boundaries shift when rows are added, so it can repeat or skip an item.
+**Numbered pages** (`PageNumberPagination`, the default): Django REST framework's page-number
+pagination, `?page=N` from 1 to the last page (`?page=last` too), `next`/`previous` links carrying
+`?page=`, an integer `count` on every page. A page that does not exist (past the end, 0, not a
+number) is DRF's 404. Page N > 1 is read with a deferred join: the ids of the page are picked by
+`ORDER BY ... OFFSET ... LIMIT` in a subquery that an index answers alone (for a plain list,
+an index-only scan of `(due_date, id)`), and only those rows are joined and shaped, so a deep page
+does not join and compute the status of every row it skips.
 
-The response keeps the shape `{"count", "next", "previous", "results"}`. `count` is null unless
-the client asks for it with `?count=true`: an exact count reads every matching row, so its cost
-grows with the data, and a list should not pay it on every page.
+**Keyset cursors** (`CursorPagination`), for clients that walk deep lists: `?pagination=cursor`
+starts at the first page, and `next`/`previous` links carry an opaque `?cursor=` (a `?cursor=`
+alone also selects this mode, so links handed out before stay valid). A page is the
+`page_size` rows that come after (or, going back, before) the row a cursor names, in the list's
+order. The order is made total by appending the primary key, so two rows never tie; the next
+page's query is `WHERE (due_date, id) > (<last row's due_date>, <last row's id>) ORDER BY
+due_date, id LIMIT page_size + 1`, which an index on `(due_date, id)` answers by reading just
+those rows, and pages never repeat or skip a row while rows are added.
+
+Both answer `{"count", "next", "previous", "results"}`; `count` is an integer in both, counted
+by `core.list_counts` (cached per visibility scope, filters and day when the cache is shared).
+`?page_size=` is 1 to 100 (10 by default): a larger value is served as 100 (DRF's
+`max_page_size`), and 0, a negative number or a non-number is a 400 naming `page_size`.
+Asking for both modes at once (`page` with `cursor` or `pagination=cursor`) is a 400.
 """
 
 import base64
@@ -18,16 +30,65 @@ import json
 
 from django.core.exceptions import ImproperlyConfigured
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.paginator import Paginator as DjangoPaginator
 from django.db.models import BooleanField, Expression, F, Q, Value
+from django.utils.functional import cached_property
+from rest_framework import pagination
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.utils.urls import replace_query_param
 
+from . import list_counts
+
 MAX_PAGE_SIZE = 100
-TRUE_VALUES = {"1", "true", "yes"}
-FALSE_VALUES = {"", "0", "false", "no"}
+PAGE_QUERY_PARAM = "page"
+PAGE_SIZE_QUERY_PARAM = "page_size"
+CURSOR_QUERY_PARAM = "cursor"
+MODE_QUERY_PARAM = "pagination"
+MODE_PAGES, MODE_CURSOR = "page", "cursor"
+# Query parameters that choose a page or its order, not the rows: left out of the count's cache key.
+NOT_FILTERS = {PAGE_QUERY_PARAM, PAGE_SIZE_QUERY_PARAM, CURSOR_QUERY_PARAM, MODE_QUERY_PARAM, "ordering", "format",
+               "count"}
+
+
+def page_size_from(request, *, default: int, maximum: int = MAX_PAGE_SIZE) -> int:
+    """`?page_size=`: absent or empty is `default`; above `maximum` is `maximum` (DRF's max_page_size);
+    0, a negative number or a non-number is a 400 naming the parameter."""
+    raw = request.query_params.get(PAGE_SIZE_QUERY_PARAM)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        size = int(raw.strip())
+    except ValueError:
+        size = 0
+    if size < 1:
+        raise ValidationError(
+            {PAGE_SIZE_QUERY_PARAM: [f"Must be a whole number of at least 1 (values above {maximum} are served as "
+                                     f"{maximum})."]}
+        )
+    return min(size, maximum)
+
+
+def list_count(queryset, request, view) -> int:
+    """The exact number of rows of the (filtered) list, through core.list_counts.
+
+    The view may name its visibility scope (`get_count_scope()`) and its list (`count_cache_name`);
+    without a scope the count is one COUNT query. Only the view's declared filters enter the key.
+    """
+    scope_of = getattr(view, "get_count_scope", None)
+    scope = scope_of() if scope_of is not None else None
+    filterset_class = getattr(view, "filterset_class", None)
+    params = request.query_params
+    if filterset_class is not None:
+        ignore = {key for key in params if key not in filterset_class.base_filters} | NOT_FILTERS
+    else:
+        ignore = NOT_FILTERS
+    name = getattr(view, "count_cache_name", None) or type(view).__name__
+    return list_counts.count(
+        queryset, list_name=name, scope=scope, filters=list_counts.filters_digest(params, ignore=ignore)
+    )
 
 
 class _RowComparison(Expression):
@@ -60,30 +121,19 @@ class _RowComparison(Expression):
 
 
 class CursorPagination(BasePagination):
-    """`?page_size=` (1 to 100), `?cursor=` (from a `next`/`previous` link) and `?count=true`."""
+    """`?page_size=` (1 to 100), `?cursor=` (from a `next`/`previous` link); `count` as numbered pages give it."""
 
     page_size = api_settings.PAGE_SIZE
     max_page_size = MAX_PAGE_SIZE
-    page_size_query_param = "page_size"
-    cursor_query_param = "cursor"
-    count_query_param = "count"
-    # Page numbers are gone: a client still sending one is told so rather than silently given page 1.
-    retired_page_query_param = "page"
+    page_size_query_param = PAGE_SIZE_QUERY_PARAM
+    cursor_query_param = CURSOR_QUERY_PARAM
 
     def paginate_queryset(self, queryset, request, view=None):
         self.request = request
-        if self.retired_page_query_param in request.query_params:
-            raise ValidationError(
-                {
-                    self.retired_page_query_param: [
-                        "Pages are not numbered: follow the `next` and `previous` links (`?cursor=`)."
-                    ]
-                }
-            )
         self.page_size = self.get_page_size(request)
         self._set_order(queryset)
         cursor = self._decode_cursor(request)
-        self.count = queryset.count() if self._count_requested(request) else None
+        self.count = list_count(queryset, request, view)
 
         backwards = bool(cursor and cursor["backwards"])
         if cursor:
@@ -106,55 +156,10 @@ class CursorPagination(BasePagination):
             {"count": self.count, "next": self.get_next_link(), "previous": self.get_previous_link(), "results": data}
         )
 
-    def get_paginated_response_schema(self, schema):
-        return {
-            "type": "object",
-            "required": ["count", "next", "previous", "results"],
-            "properties": {
-                "count": {"type": "integer", "nullable": True, "example": None,
-                          "description": "Only with ?count=true; else null."},
-                "next": {"type": "string", "nullable": True, "format": "uri",
-                         "example": "http://localhost:8000/api/payments/?cursor=cD0yMDI0LTEwLTAx"},
-                "previous": {"type": "string", "nullable": True, "format": "uri", "example": None},
-                "results": schema,
-            },
-        }
-
-    def get_schema_operation_parameters(self, view):
-        return [
-            {"name": self.cursor_query_param, "required": False, "in": "query",
-             "description": "Opaque position, taken from a next/previous link.", "schema": {"type": "string"}},
-            {"name": self.page_size_query_param, "required": False, "in": "query",
-             "description": f"Items per page, 1 to {self.max_page_size}.",
-             "schema": {"type": "integer", "minimum": 1, "maximum": self.max_page_size}},
-            {"name": self.count_query_param, "required": False, "in": "query",
-             "description": "true: fill `count` with the exact number of matching items (costs a count query).",
-             "schema": {"type": "boolean"}},
-        ]
-
     # --- parameters ---------------------------------------------------------------------------
 
     def get_page_size(self, request):
-        raw = request.query_params.get(self.page_size_query_param)
-        if raw is None or raw == "":
-            return self.page_size
-        try:
-            size = int(raw)
-        except ValueError:
-            size = 0
-        if not 1 <= size <= self.max_page_size:
-            raise ValidationError(
-                {self.page_size_query_param: [f"Must be a whole number from 1 to {self.max_page_size}."]}
-            )
-        return size
-
-    def _count_requested(self, request) -> bool:
-        raw = request.query_params.get(self.count_query_param, "").strip().lower()
-        if raw in TRUE_VALUES:
-            return True
-        if raw in FALSE_VALUES:
-            return False
-        raise ValidationError({self.count_query_param: ["Must be true or false."]})
+        return page_size_from(request, default=self.page_size, maximum=self.max_page_size)
 
     def cursor_for(self, queryset, row, *, backwards: bool = False) -> str:
         """The cursor of the page that starts right after `row` in `queryset`'s order (or ends before it)."""
@@ -254,3 +259,127 @@ class CursorPagination(BasePagination):
         if not (self.has_previous and self.rows):
             return None
         return self._link(self.rows[0], backwards=True)
+
+
+# --- Numbered pages (the default) ---------------------------------------------------------------
+
+
+class CountedPaginator(DjangoPaginator):
+    """Django's paginator with the count from `count_rows` (core.list_counts) and deep pages read by
+    a deferred join: `WHERE pk IN (SELECT pk ... ORDER BY ... LIMIT n OFFSET m) ORDER BY ...`.
+
+    The subquery keeps the list's filters and order but selects only the primary key, so the rows
+    it skips are read from an index (an index-only scan where one covers the order) and never joined
+    or annotated; the outer query shapes just the page's rows. Both run as one statement.
+    """
+
+    def __init__(self, object_list, per_page, *, count_rows):
+        super().__init__(object_list, per_page)
+        self._count_rows = count_rows
+
+    @cached_property
+    def count(self):
+        return self._count_rows()
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = min(bottom + self.per_page, self.count)
+        rows = self.object_list[bottom:top]
+        if bottom > 0 and top > bottom:
+            rows = self.object_list.filter(pk__in=self.object_list.values("pk")[bottom:top])
+        return self._get_page(rows, number, self)
+
+
+class PageNumberPagination(pagination.PageNumberPagination):
+    """DRF's page-number pagination: `?page=`, `?page_size=` (1 to 100), an integer `count`."""
+
+    page_size = api_settings.PAGE_SIZE
+    page_query_param = PAGE_QUERY_PARAM
+    page_size_query_param = PAGE_SIZE_QUERY_PARAM
+    max_page_size = MAX_PAGE_SIZE
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.django_paginator_class = lambda rows, size: CountedPaginator(
+            rows, size, count_rows=lambda: list_count(rows, request, view)
+        )
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_page_size(self, request):
+        return page_size_from(request, default=self.page_size, maximum=self.max_page_size)
+
+
+class ListPagination(BasePagination):
+    """Every API list's pagination: numbered pages, or keyset cursors when the client asks for them
+    (`?pagination=cursor`, or a `?cursor=` from a link). See the module docstring."""
+
+    page_size = api_settings.PAGE_SIZE
+    max_page_size = MAX_PAGE_SIZE
+    page_size_query_param = PAGE_SIZE_QUERY_PARAM
+
+    def _mode(self, request) -> str:
+        params = request.query_params
+        mode = params.get(MODE_QUERY_PARAM, "").strip().lower()
+        if mode not in ("", MODE_PAGES, MODE_CURSOR):
+            raise ValidationError({MODE_QUERY_PARAM: [f"Must be {MODE_PAGES!r} (numbered pages, the default) or "
+                                                      f"{MODE_CURSOR!r} (keyset cursor links)."]})
+        has_cursor = bool(params.get(CURSOR_QUERY_PARAM))
+        if mode == MODE_PAGES and has_cursor:
+            raise ValidationError({CURSOR_QUERY_PARAM: ["A cursor belongs to pagination=cursor, not to numbered "
+                                                        "pages."]})
+        cursor_mode = mode == MODE_CURSOR or (mode == "" and has_cursor)
+        if cursor_mode and PAGE_QUERY_PARAM in params:
+            raise ValidationError({PAGE_QUERY_PARAM: ["Use either page numbers or cursor links, not both."]})
+        return MODE_CURSOR if cursor_mode else MODE_PAGES
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.delegate = CursorPagination() if self._mode(request) == MODE_CURSOR else PageNumberPagination()
+        return self.delegate.paginate_queryset(queryset, request, view)
+
+    def get_paginated_response(self, data):
+        return self.delegate.get_paginated_response(data)
+
+    # The browsable API (DEBUG only) shows the numbered pages' controls.
+    @property
+    def display_page_controls(self):
+        return getattr(getattr(self, "delegate", None), "display_page_controls", False)
+
+    def to_html(self):
+        return self.delegate.to_html()
+
+    def get_paginated_response_schema(self, schema):
+        return {
+            "type": "object",
+            "required": ["count", "next", "previous", "results"],
+            "properties": {
+                "count": {"type": "integer", "minimum": 0, "example": 123,
+                          "description": "How many items the whole list has (all pages), with the filters applied."},
+                "next": {"type": "string", "nullable": True, "format": "uri",
+                         "example": "http://localhost:8000/api/payments/?page=4",
+                         "description": "The next page: `?page=N+1`, or with `pagination=cursor` a `?cursor=` "
+                                        "link; null on the last page."},
+                "previous": {"type": "string", "nullable": True, "format": "uri",
+                             "example": "http://localhost:8000/api/payments/?page=2",
+                             "description": "The previous page (page 1's link has no `page`); null on the first."},
+                "results": schema,
+            },
+        }
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            {"name": PAGE_QUERY_PARAM, "required": False, "in": "query",
+             "description": "A page number, 1 to the last page (or `last`). A page that does not exist is a 404.",
+             "schema": {"type": "integer", "minimum": 1}},
+            {"name": PAGE_SIZE_QUERY_PARAM, "required": False, "in": "query",
+             "description": f"Items per page, default {self.page_size}. Values above {self.max_page_size} are served "
+                            f"as {self.max_page_size}; 0, negative or not a number is a 400.",
+             "schema": {"type": "integer", "minimum": 1}},
+            {"name": MODE_QUERY_PARAM, "required": False, "in": "query",
+             "description": "`cursor`: keyset pages for walking deep lists; `next`/`previous` then carry an opaque "
+                            "`cursor` instead of a page number (pages never repeat or skip an item while items are "
+                            "added). Default `page`.",
+             "schema": {"type": "string", "enum": [MODE_PAGES, MODE_CURSOR]}},
+            {"name": CURSOR_QUERY_PARAM, "required": False, "in": "query",
+             "description": "With `pagination=cursor`: an opaque position, taken from a next/previous link.",
+             "schema": {"type": "string"}},
+        ]

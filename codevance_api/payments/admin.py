@@ -3,6 +3,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from codevance_api.core import list_counts
 from codevance_api.core.errors import ApplicationError
 
 from . import services
@@ -92,6 +93,11 @@ class PaymentAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # A payment registered here changes its supplier's list counts, as one registered through the API.
+        list_counts.scopes_changed(supplier_ids=[obj.supplier_id])
 
     @admin.display(description="Status")
     def status(self, payment):

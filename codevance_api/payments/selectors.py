@@ -7,6 +7,7 @@ from django.db import router
 from django.db.models import CharField, DateField, Exists, Expression, F, OuterRef, Q, QuerySet, Value
 from django.utils.translation import gettext as _
 
+from codevance_api.core import list_counts
 from codevance_api.core.dates import today
 from codevance_api.core.errors import ApplicationError, Forbidden, ValidationFailed
 from codevance_api.core.statements import Columns, Statement, model_columns
@@ -131,6 +132,15 @@ def _visible_to(user, rows: QuerySet) -> QuerySet:
     if supplier is None:
         return rows.none()
     return rows.filter(supplier=supplier)
+
+
+def count_scope(user) -> str | None:
+    """The visibility scope of `user`'s lists, for their cached counts (core/list_counts.py): operators
+    share one ("all"), each supplier has its own; None for a user who sees nothing."""
+    if user_is_operator(user):
+        return list_counts.ALL
+    supplier = supplier_of(user)
+    return None if supplier is None else list_counts.supplier_scope(supplier.pk)
 
 
 def payments_visible_to(user) -> QuerySet[Payment]:

@@ -2,6 +2,9 @@
 
 import copy
 
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from .cnpj import format_cnpj
@@ -65,12 +68,28 @@ class ModelOutputSerializer(serializers.ModelSerializer):
         return row
 
 
+@extend_schema_field(OpenApiTypes.DATE)
+class LocalDateField(serializers.ReadOnlyField):
+    """A moment shown as its date (YYYY-MM-DD) in TIME_ZONE (America/Sao_Paulo by default): the documented
+    format of `creation_date`, `update_date` and the log's `created_at`. The moment itself is
+    published beside it, to the microsecond, under another name."""
+
+    def to_representation(self, value):
+        return timezone.localdate(value).isoformat()
+
+
+def _moment(source: str, help_text: str) -> serializers.DateTimeField:
+    return serializers.DateTimeField(source=source, read_only=True, help_text=help_text)
+
+
 class PaymentOutputSerializer(ModelOutputSerializer):
+    creation_date = LocalDateField(help_text="The day it was registered (YYYY-MM-DD, São Paulo time).")
     status = serializers.CharField(read_only=True)
+    created_at = _moment("creation_date", "When it was registered, to the microsecond (ISO 8601, local offset).")
 
     class Meta:
         model = Payment
-        fields = ["id", "supplier", "creation_date", "due_date", "value", "status"]
+        fields = ["id", "supplier", "creation_date", "due_date", "value", "status", "created_at"]
         read_only_fields = fields
 
 
@@ -83,9 +102,15 @@ class PaymentCreateSerializer(StrictSerializer):
 
 
 class AnticipationOutputSerializer(ModelOutputSerializer):
+    creation_date = LocalDateField(help_text="The day it was requested (YYYY-MM-DD, São Paulo time).")
+    update_date = LocalDateField(help_text="The day it last changed (YYYY-MM-DD, São Paulo time).")
+    created_at = _moment("creation_date", "When it was requested, to the microsecond (ISO 8601, local offset).")
+    updated_at = _moment("update_date", "When it last changed, to the microsecond (ISO 8601, local offset).")
+
     class Meta:
         model = Anticipation
-        fields = ["id", "payment", "creation_date", "new_due_date", "new_value", "update_date", "status"]
+        fields = ["id", "payment", "creation_date", "new_due_date", "new_value", "update_date", "status",
+                  "created_at", "updated_at"]
         read_only_fields = fields
 
 
@@ -103,9 +128,12 @@ class AnticipationDecisionSerializer(StrictSerializer):
 
 
 class RequestLogOutputSerializer(ModelOutputSerializer):
+    created_at = LocalDateField(help_text="The day it was written (YYYY-MM-DD, São Paulo time).")
+    timestamp = _moment("created_at", "When it was written, to the microsecond (ISO 8601, local offset).")
+
     class Meta:
         model = RequestLog
-        fields = ["id", "anticipation", "created_at", "user", "action", "reason"]
+        fields = ["id", "anticipation", "created_at", "user", "action", "reason", "timestamp"]
         read_only_fields = fields
 
 

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from codevance_api.accounts.services import user_create
+from codevance_api.core import list_counts
 from codevance_api.core.dates import today
 from codevance_api.core.errors import ApplicationError, Conflict, Forbidden, NotFound, ValidationFailed
 from codevance_api.notifications.services import notifications_create
@@ -103,7 +104,10 @@ def payment_create(*, actor, due_date: date, value: Decimal, supplier_id: int | 
             field="due_date",
             code="too_far",
         )
-    return Payment.objects.create(supplier=supplier, due_date=due_date, value=value)
+    payment = Payment.objects.create(supplier=supplier, due_date=due_date, value=value)
+    # After the commit (at once in autocommit; with the caller's when it has a transaction).
+    list_counts.scopes_changed(supplier_ids=[supplier.pk])
+    return payment
 
 
 def anticipation_request(*, actor, payment_id: int, new_due_date: date) -> Anticipation:
@@ -176,6 +180,8 @@ def _write_requests(
     )
     if recipients is not None:
         notifications_create(logs=logs, recipients=recipients)
+    # The payments' status (A to PC), the anticipations and the logs of these suppliers change.
+    list_counts.scopes_changed(supplier_ids={payment.supplier_id for payment in payments})
     return anticipations
 
 
@@ -208,6 +214,7 @@ def _write_decisions(
         )
     if recipients is not None:
         notifications_create(logs=logs, recipients=recipients)
+    list_counts.scopes_changed(supplier_ids={anticipation.supplier_id for anticipation in anticipations})
 
 
 def _check_decision_input(*, actor, status: str, reason: str) -> str:

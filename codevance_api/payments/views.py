@@ -17,7 +17,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from codevance_api.core.csv_export import CSVExportMixin
+from codevance_api.core.csv_export import CSVExportMixin, column, local_date
 from codevance_api.core.dates import today
 from codevance_api.core.schema import JSON, BatchErrorSerializer, error_example, error_responses
 
@@ -51,16 +51,17 @@ def _validated(serializer_class, request, data=None):
 # --- Examples ---------------------------------------------------------------------------------
 
 PAYMENT_EXAMPLE = {
-    "id": 1, "supplier": 1, "creation_date": "2024-09-15T12:00:00-03:00", "due_date": "2024-10-01",
-    "value": "1000.00", "status": "A",
+    "id": 1, "supplier": 1, "creation_date": "2024-09-15", "due_date": "2024-10-01", "value": "1000.00",
+    "status": "A", "created_at": "2024-09-15T12:00:00.123456-03:00",
 }
 ANTICIPATION_EXAMPLE = {
-    "id": 7, "payment": 1, "creation_date": "2024-09-15T12:00:00-03:00", "new_due_date": "2024-09-15",
-    "new_value": "984.00", "update_date": "2024-09-15T12:00:00-03:00", "status": "PC",
+    "id": 7, "payment": 1, "creation_date": "2024-09-15", "new_due_date": "2024-09-15", "new_value": "984.00",
+    "update_date": "2024-09-15", "status": "PC", "created_at": "2024-09-15T12:00:00.123456-03:00",
+    "updated_at": "2024-09-15T12:00:00.123456-03:00",
 }
 LOG_EXAMPLE = {
-    "id": 12, "anticipation": 7, "created_at": "2024-09-15T12:05:00-03:00", "user": 1, "action": "A",
-    "reason": "Within the monthly limit",
+    "id": 12, "anticipation": 7, "created_at": "2024-09-15", "user": 1, "action": "A",
+    "reason": "Within the monthly limit", "timestamp": "2024-09-15T12:05:00.654321-03:00",
 }
 # 2024-09-15 is a Sunday: accepted unless ANTICIPATION_BUSINESS_DAYS_ONLY is on, and the quote says so.
 QUOTE_EXAMPLE = {
@@ -141,6 +142,15 @@ def _exportable_list_schema(*, tag, summary, description, serializer, page, exam
         },
         examples=[OpenApiExample(name, value=value, response_only=True, media_type=JSON)],
     )
+
+
+class CountedListMixin:
+    """A list whose page `count` is cached per visibility scope (core.pagination.list_count)."""
+
+    count_cache_name = ""
+
+    def get_count_scope(self):
+        return selectors.count_scope(self.request.user)
 
 
 # --- Payments ---------------------------------------------------------------------------------
@@ -390,15 +400,20 @@ _NOT_A_LIST = {"filter_backends": [], "pagination_class": None}
     quote=_PAYMENT_QUOTE["get"],
     batch_quote=_PAYMENT_BATCH_QUOTE["post"],
 )
-class PaymentViewSet(CSVExportMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class PaymentViewSet(
+    CountedListMixin, CSVExportMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """/api/payments/: list (filtered, payments/filters.py; CSV too), register, show, quote one, quote many."""
 
     serializer_class = PaymentOutputSerializer
     filter_backends = [DjangoFilterBackend]
     filterset_class = PaymentFilter
     lookup_value_converter = "int"  # <int:pk>, as the URLs always were
+    count_cache_name = "payments"
     csv_filename = "payments.csv"
-    csv_columns = ["id", "supplier", "creation_date", "due_date", "value", "status"]
+    # The JSON row's columns, in its order and formats.
+    csv_columns = ["id", "supplier", column("creation_date", "creation_date", local_date), "due_date", "value",
+                   "status", column("created_at", "creation_date")]
 
     def get_queryset(self):
         return selectors.payment_list(user=self.request.user)
@@ -453,13 +468,16 @@ class PaymentViewSet(CSVExportMixin, mixins.ListModelMixin, mixins.RetrieveModel
     partial_update=_ANTICIPATION["patch"],
     batch=_ANTICIPATION_BATCH["post"],
 )
-class AnticipationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class AnticipationViewSet(
+    CountedListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """/api/anticipations/: list (filtered), ask for one, ask for many, show, decide (operators, PATCH)."""
 
     serializer_class = AnticipationOutputSerializer
     filter_backends = [DjangoFilterBackend]
     filterset_class = AnticipationFilter
     lookup_value_converter = "int"  # <int:pk>, as the URLs always were
+    count_cache_name = "anticipations"
 
     def get_permissions(self):
         permissions = super().get_permissions()
@@ -500,14 +518,16 @@ class AnticipationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
 
 
 @extend_schema_view(list=_LOGS["get"])
-class RequestLogViewSet(CSVExportMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+class RequestLogViewSet(CountedListMixin, CSVExportMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """/api/logs/: the audit trail the user may see, newest first (CSV too)."""
 
     serializer_class = RequestLogOutputSerializer
     filter_backends = [DjangoFilterBackend]
     filterset_class = RequestLogFilter
+    count_cache_name = "logs"
     csv_filename = "logs.csv"
-    csv_columns = ["id", "anticipation", "created_at", "user", "action", "reason"]
+    csv_columns = ["id", "anticipation", column("created_at", "created_at", local_date), "user", "action", "reason",
+                   column("timestamp", "created_at")]
 
     def get_queryset(self):
         return selectors.request_log_list(user=self.request.user)

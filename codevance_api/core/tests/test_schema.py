@@ -115,3 +115,38 @@ def test_docs_pages_load_their_assets_from_the_project_not_a_cdn(client, url):
     assets = re.findall(r"""(?:src|href)\s*=\s*["']([^"']+)["']""", html)
     assert assets
     assert not [url for url in assets if "://" in url or url.startswith("//") or "cdn" in url.lower()]
+
+
+LISTS = ["/api/payments/", "/api/anticipations/", "/api/logs/"]
+
+
+@pytest.mark.parametrize("path", LISTS)
+def test_lists_document_numbered_pages_and_the_opt_in_cursor(served_schema, path):
+    parameters = {p["name"]: p for p in served_schema["paths"][path]["get"]["parameters"]}
+    assert parameters["page"]["schema"] == {"type": "integer", "minimum": 1}
+    assert parameters["page_size"]["schema"] == {"type": "integer", "minimum": 1}
+    assert "served as 100" in parameters["page_size"]["description"]
+    assert parameters["pagination"]["schema"]["enum"] == ["page", "cursor"]
+    assert parameters["cursor"]["schema"] == {"type": "string"}
+
+
+@pytest.mark.parametrize("path", LISTS)
+def test_list_pages_document_an_integer_count(served_schema, path):
+    response = served_schema["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    page = served_schema["components"]["schemas"][response["$ref"].split("/")[-1]]
+    assert page["properties"]["count"]["type"] == "integer"
+    assert not page["properties"]["count"].get("nullable")
+    assert set(page["required"]) == {"count", "next", "previous", "results"}
+
+
+@pytest.mark.parametrize("schema_name, field", [
+    ("Payment", "creation_date"), ("Anticipation", "creation_date"), ("Anticipation", "update_date"),
+    ("RequestLog", "created_at"), ("Payment", "due_date"), ("Anticipation", "new_due_date"),
+])
+def test_documented_dates_are_dates_and_the_moments_date_times(served_schema, schema_name, field):
+    schemas = served_schema["components"]["schemas"]
+    name = next(n for n in schemas if n in (schema_name, f"{schema_name}Output"))
+    properties = schemas[name]["properties"]
+    assert properties[field]["format"] == "date"
+    moments = {"Payment": ["created_at"], "Anticipation": ["created_at", "updated_at"], "RequestLog": ["timestamp"]}
+    assert all(properties[moment]["format"] == "date-time" for moment in moments[schema_name])

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from codevance_api.accounts.services import user_set_operator
+from codevance_api.core import list_counts
 from codevance_api.core.dates import today
 from codevance_api.payments import business_days, services
 from codevance_api.payments.cnpj import normalize_cnpj
@@ -40,6 +41,7 @@ class Command(BaseCommand):
                 user=user, corporate_name=corporate_name, reg_number=normalize_cnpj(cnpj)
             )
             self._payments_in_every_state(supplier, operator, on)
+            list_counts.scopes_changed(supplier_ids=[supplier.pk])
         self.stdout.write(
             self.style.SUCCESS(
                 "Demo data loaded: operator01@email.com / operator01 (operator, admin), "

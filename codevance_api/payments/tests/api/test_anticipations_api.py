@@ -18,13 +18,15 @@ def test_supplier_requests_an_anticipation_and_gets_it_pending(
         )
     assert response.status_code == 201
     body = response.json()
-    assert set(body) == {"id", "payment", "creation_date", "new_due_date", "new_value", "update_date", "status"}
+    assert set(body) == {"id", "payment", "creation_date", "new_due_date", "new_value", "update_date", "status",
+                         "created_at", "updated_at"}
     assert (body["payment"], body["new_due_date"], body["new_value"], body["status"]) == (
         payment.pk,
         "2024-09-15",
         "984.00",
         "PC",
     )
+    assert (body["creation_date"], body["update_date"]) == ("2024-09-15", "2024-09-15")
     assert len(mailoutbox) == 1
     assert f"#{payment.pk}" in mailoutbox[0].subject
 
@@ -198,3 +200,14 @@ def test_put_and_delete_are_not_offered(frozen_today, operator_client, method):
 
 def test_operator_deciding_an_unknown_anticipation_is_404(operator_client):
     assert operator_client.patch("/api/anticipations/424242/", {"status": "A"}, format="json").status_code == 404
+
+
+def test_anticipation_dates_filters_agree_with_the_sao_paulo_dates_shown(operator_client):
+    import time_machine
+
+    with time_machine.travel("2024-09-16 01:30:00+00:00", tick=False):
+        anticipation = AnticipationFactory()
+    body = operator_client.get("/api/anticipations/?created_after=2024-09-15&created_before=2024-09-15").json()
+    assert [row["id"] for row in body["results"]] == [anticipation.pk]
+    assert (body["results"][0]["creation_date"], body["results"][0]["update_date"]) == ("2024-09-15", "2024-09-15")
+    assert body["results"][0]["created_at"].startswith("2024-09-15T22:30:00")

@@ -11,7 +11,7 @@ def test_logs_are_listed_newest_first_with_their_fields(frozen_today, operator_c
     body = operator_client.get("/api/logs/?count=true").json()
     assert body["count"] == 2
     assert [log["action"] for log in body["results"]] == ["A", "R"]
-    assert set(body["results"][0]) == {"id", "anticipation", "created_at", "user", "action", "reason"}
+    assert set(body["results"][0]) == {"id", "anticipation", "created_at", "user", "action", "reason", "timestamp"}
     assert body["results"][0]["anticipation"] == anticipation.pk
 
 
@@ -22,10 +22,15 @@ def test_supplier_reads_only_the_logs_of_its_own_payments(frozen_today, supplier
     assert [log["anticipation"] for log in body["results"]] == [own.pk]
 
 
-def test_created_at_is_timezone_aware(frozen_today, operator_client):
-    AnticipationFactory()
-    created_at = operator_client.get("/api/logs/").json()["results"][0]["created_at"]
-    assert created_at.endswith("-03:00") or created_at.endswith("Z") or "+" in created_at
+def test_created_at_is_the_sao_paulo_date_and_timestamp_the_aware_moment(operator_client):
+    import time_machine
+
+    # 01:30 UTC on the 16th is still the 15th in São Paulo (UTC-3).
+    with time_machine.travel("2024-09-16 01:30:00+00:00", tick=False):
+        AnticipationFactory()
+    row = operator_client.get("/api/logs/").json()["results"][0]
+    assert row["created_at"] == "2024-09-15"
+    assert row["timestamp"] == "2024-09-15T22:30:00-03:00"
 
 
 @pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
@@ -33,3 +38,15 @@ def test_logs_cannot_be_written_through_the_api(frozen_today, operator_client, m
     AnticipationFactory()
     response = getattr(operator_client, method)("/api/logs/", {"action": "A"}, format="json")
     assert response.status_code == 405
+
+
+def test_date_filters_agree_with_the_sao_paulo_date_shown(operator_client):
+    import time_machine
+
+    # 01:30 UTC on the 16th is the 15th in São Paulo: shown as the 15th, and found by the 15th.
+    with time_machine.travel("2024-09-16 01:30:00+00:00", tick=False):
+        AnticipationFactory()
+    on_15th = operator_client.get("/api/logs/?created_after=2024-09-15&created_before=2024-09-15").json()
+    on_16th = operator_client.get("/api/logs/?created_after=2024-09-16").json()
+    assert [row["created_at"] for row in on_15th["results"]] == ["2024-09-15"]
+    assert on_15th["count"] == 1 and on_16th["count"] == 0

@@ -14,10 +14,11 @@ def test_payment_is_shown_with_its_fields_and_derived_status(frozen_today, suppl
     assert body == {
         "id": payment.pk,
         "supplier": supplier.pk,
-        "creation_date": body["creation_date"],
+        "creation_date": "2024-09-15",
         "due_date": "2024-10-01",
         "value": "1000.00",
         "status": "A",
+        "created_at": body["created_at"],
     }
 
 
@@ -30,10 +31,11 @@ def test_list_is_paginated_ten_a_page_by_default(supplier_client, supplier):
     assert body["previous"] is None
 
 
-def test_count_is_null_unless_asked_for(supplier_client, supplier):
+def test_count_is_the_whole_lists_size_on_every_page(supplier_client, supplier):
     PaymentFactory.create_batch(12, supplier=supplier)
-    assert supplier_client.get("/api/payments/").json()["count"] is None
-    assert supplier_client.get("/api/payments/?count=true").json()["count"] == 12
+    first = supplier_client.get("/api/payments/").json()
+    second = supplier_client.get(first["next"]).json()
+    assert first["count"] == second["count"] == 12
 
 
 def test_page_size_can_be_raised_up_to_one_hundred(supplier_client, supplier):
@@ -41,18 +43,46 @@ def test_page_size_can_be_raised_up_to_one_hundred(supplier_client, supplier):
     assert len(supplier_client.get("/api/payments/?page_size=100").json()["results"]) == 12
 
 
-@pytest.mark.parametrize("page_size", ["101", "0", "-1", "abc"])
-def test_page_size_outside_one_to_one_hundred_is_400(supplier_client, page_size):
+@pytest.mark.parametrize("page_size", ["0", "-1", "abc", "1.5", " "])
+def test_page_size_below_one_or_not_a_whole_number_is_400(supplier_client, page_size):
     response = supplier_client.get(f"/api/payments/?page_size={page_size}")
+    if page_size == " ":
+        # Blank is "not given": the default size.
+        assert response.status_code == 200
+        return
     assert response.status_code == 400
+    assert response.json()["code"] == "validation_error"
     assert "page_size" in response.json()["errors"]
 
 
-@pytest.mark.parametrize("page", ["0", "abc", "2", "99"])
-def test_page_numbers_are_refused_pointing_to_the_cursor_links(supplier_client, page):
+@pytest.mark.parametrize("page_size", ["101", "1000", "99999999999999999999"])
+def test_page_size_above_one_hundred_is_served_as_one_hundred(supplier_client, supplier, page_size):
+    PaymentFactory.create_batch(101, supplier=supplier)
+    body = supplier_client.get(f"/api/payments/?page_size={page_size}").json()
+    assert len(body["results"]) == 100
+    assert body["count"] == 101
+    assert "page=2" in body["next"]
+
+
+@pytest.mark.parametrize("page", ["0", "-1", "abc", "1.5", "3", "99", "99999999999999999999", "1e400"])
+def test_a_page_that_does_not_exist_is_a_404_in_the_error_shape(supplier_client, supplier, page):
+    PaymentFactory.create_batch(12, supplier=supplier)
     response = supplier_client.get(f"/api/payments/?page={page}")
-    assert response.status_code == 400
-    assert "cursor" in response.json()["errors"]["page"][0]
+    assert response.status_code == 404
+    assert response.json() == {"code": "not_found", "message": "Invalid page."}
+
+
+@pytest.mark.parametrize("page", ["1", "2", "last", ""])
+def test_page_numbers_from_one_to_the_last_are_served(supplier_client, supplier, page):
+    PaymentFactory.create_batch(12, supplier=supplier)
+    body = supplier_client.get(f"/api/payments/?page={page}").json()
+    assert body["count"] == 12
+    assert len(body["results"]) == (2 if page in ("2", "last") else 10)
+
+
+def test_page_one_of_an_empty_list_is_200_with_count_zero(supplier_client):
+    body = supplier_client.get("/api/payments/?page=1").json()
+    assert body == {"count": 0, "next": None, "previous": None, "results": []}
 
 
 def test_supplier_lists_only_its_own_payments(supplier_client, supplier, other_supplier):
@@ -64,7 +94,7 @@ def test_supplier_lists_only_its_own_payments(supplier_client, supplier, other_s
 def test_operator_lists_every_payment(operator_client, supplier, other_supplier):
     PaymentFactory(supplier=supplier)
     PaymentFactory(supplier=other_supplier)
-    assert operator_client.get("/api/payments/?count=true").json()["count"] == 2
+    assert operator_client.get("/api/payments/").json()["count"] == 2
 
 
 def test_another_suppliers_payment_is_404(supplier_client, other_supplier):

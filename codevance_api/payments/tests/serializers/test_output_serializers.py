@@ -53,6 +53,6 @@ def test_output_rows_are_exactly_drfs_generic_representation(rows_of_every_kind,
 
 def test_output_fields_are_built_once_per_class_and_copied_per_serializer():
     first, second = PaymentOutputSerializer().fields, PaymentOutputSerializer().fields
-    assert list(first) == ["id", "supplier", "creation_date", "due_date", "value", "status"]
+    assert list(first) == ["id", "supplier", "creation_date", "due_date", "value", "status", "created_at"]
     assert first["value"] is not second["value"]
     assert isinstance(first["supplier"], serializers.PrimaryKeyRelatedField)
