@@ -5,8 +5,8 @@ row only, where the database has row locks: PostgreSQL; SQLite serialises writer
 brings along what the write needs next in the same query: the payment of an anticipation and the
 supplier's user, whose address receives the notification written in the same transaction.
 
-These were hand-written statements until 2026-11-29; measured against this ORM form they gained
-less than the 15 % our style asks of hand-written SQL (docs/development.md, "Hand-written SQL").
+These were hand-written statements until 2026-11-29; measured against this ORM form they did not
+show the gain of more than 15 % our style asks of hand-written SQL (docs/development.md).
 """
 
 from dataclasses import dataclass
