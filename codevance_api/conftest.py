@@ -1,6 +1,7 @@
 import os
 
 import pytest
+from django.test.signals import setting_changed
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
@@ -96,12 +97,27 @@ def frozen_today():
 TEST_THROTTLE_RATE = "10000/min"
 
 
+def _reload_throttle_rates(*, setting, **kwargs):
+    """DRF copies the rates into `SimpleRateThrottle.THROTTLE_RATES` once, when it is imported, and
+    nothing reloads them: tests that change REST_FRAMEWORK (the `settings` fixture, override_settings)
+    get them copied again here, after DRF's own receiver has reloaded `api_settings`."""
+    if setting == "REST_FRAMEWORK":
+        from rest_framework.settings import api_settings
+        from rest_framework.throttling import SimpleRateThrottle
+
+        api_settings.reload()
+        SimpleRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
+
+
+setting_changed.connect(_reload_throttle_rates, dispatch_uid="tests_reload_throttle_rates")
+
+
 @pytest.fixture(autouse=True)
 def _isolated_throttles(settings):
     """Each test starts with empty local caches and rates no ordinary test reaches.
 
     Tests about throttling set the real rates they need with `settings.REST_FRAMEWORK`
-    (the throttles read them at every request). A Redis cache is never flushed here: it is shared.
+    (`_reload_throttle_rates` hands them to the throttles). A Redis cache is never flushed here: it is shared.
     """
     from django.core.cache import caches
     from django.core.cache.backends.locmem import LocMemCache

@@ -10,11 +10,10 @@ around the task, so the task's log lines share the request's id.
 import contextvars
 import logging
 import re
-import time
 import uuid
 from contextlib import contextmanager
 
-import orjson
+from pythonjsonlogger.orjson import OrjsonFormatter
 
 HEADER = "X-Request-ID"
 CELERY_HEADER = "x_request_id"
@@ -73,28 +72,20 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
-_RECORD_FIELDS = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "request_id"}
+class JsonFormatter(OrjsonFormatter):
+    """One JSON object per line (python-json-logger): time (UTC, ISO 8601), level, logger, message,
+    request_id ("-" outside a request), any `extra=` fields, and exc_info when there is one."""
 
-
-class JsonFormatter(logging.Formatter):
-    """One JSON object per line: time, level, logger, message, request_id, and any `extra=` fields."""
-
-    converter = time.gmtime
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("fmt", "%(levelname)s %(name)s %(message)s %(request_id)s")
+        kwargs.setdefault("rename_fields", {"levelname": "level", "name": "logger"})
+        kwargs.setdefault("timestamp", "time")
+        super().__init__(*args, **kwargs)
+        self._request_id = RequestIdFilter()
 
     def format(self, record):
-        entry = {
-            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S") + f".{int(record.msecs):03d}Z",
-            "level": record.levelname,
-            "logger": record.name,
-            "message": record.getMessage(),
-            "request_id": getattr(record, "request_id", None) or current_request_id() or NO_REQUEST,
-        }
-        for key, value in vars(record).items():
-            if key not in _RECORD_FIELDS and not key.startswith("_"):
-                entry[key] = value
-        if record.exc_info:
-            entry["exc_info"] = self.formatException(record.exc_info)
-        return orjson.dumps(entry, default=str).decode()
+        self._request_id.filter(record)  # the id even through a handler without the filter
+        return super().format(record)
 
 
 # --- Celery: carry the id from the publisher to the worker ------------------------------------

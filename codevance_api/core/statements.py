@@ -6,6 +6,11 @@ changes (one row by primary key), the text is built once per process from model 
 (quoted identifiers, never values: every value is a bound parameter), and each row is converted
 with the same converters the ORM applies, so SQLite and PostgreSQL give the same Python values
 (dates, aware datetimes, Decimals, booleans).
+
+Used only where it gains more than 15 % on an endpoint against the ORM (measured 2026-11-29, see
+docs/development.md): the one-payment read (payments.selectors.payment_detail) and the JWT user
+lookup (payments.authentication). The write paths' locked reads gained 2 % to 16 % (under 15 % as a rule) and
+went back to select_for_update() (payments/locks.py).
 """
 
 from django.db import connections

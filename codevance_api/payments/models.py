@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+import pgtrigger
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -189,6 +190,11 @@ class RequestLog(models.Model):
                 condition=Q(action__in=["A", "D"]),
                 name="payments_log_one_decision_per_anticipation",
             ),
+        ]
+        # The database itself refuses to change or remove a log row, whatever the path (bulk_update,
+        # raw SQL, a psql session): PostgreSQL through this trigger, SQLite through migration 0004.
+        triggers = [
+            pgtrigger.Protect(name="requestlog_append_only", operation=pgtrigger.Update | pgtrigger.Delete),
         ]
 
     def __str__(self):

@@ -189,7 +189,7 @@ _ANTICIPATION_STATUS_COLUMN = Columns(Anticipation._meta.db_table, [Anticipation
 
 def payment_by_id_statement(*, by_supplier: bool, columns, joins=None, suffix=None) -> Statement:
     """`SELECT <columns> FROM payments <joins> WHERE id = %s [AND supplier_id = %s]<suffix>`: the shape
-    of every hand-written one-payment read (the detail below, the locked read in payments/locks.py).
+    of the hand-written one-payment read (payment_detail below).
     `columns`, `joins` and `suffix` are functions of the connection (quoting is the backend's)."""
 
     def build(connection):
@@ -233,6 +233,12 @@ def payment_detail(*, user, pk: int, on: date | None = None) -> Payment | None:
     The one-payment endpoint's read: one statement whose text is built once (see core.statements),
     instead of compiling payment_list's queryset for a single row. Same visibility as
     payments_visible_to, same status rules as the SQL expression (tests hold both to that).
+
+    Hand-written because it earns it: against its ORM equivalent (payments_visible_to(user)
+    .annotate(anticipation_status=F("anticipation__status")).filter(pk=pk).first(), same one query),
+    GET /api/payments/<id>/ costs 4.0 ms of CPU instead of 5.5 ms per request, +38.6 % requests
+    per CPU second (block quartiles +36 % to +48 %; A/B in one process on the benchmark's 100k
+    payments, PostgreSQL, 2026-11-29; docs/development.md, "Hand-written SQL").
     """
     if not isinstance(pk, int) or not 0 < pk < 2**63:
         return None

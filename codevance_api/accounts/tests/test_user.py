@@ -25,3 +25,20 @@ def test_superuser_is_staff_operator_and_superuser():
 def test_new_users_are_neither_operators_nor_staff():
     user = User.objects.create_user(email="a@example.com", password="x")
     assert not (user.is_operator or user.is_staff or user.is_superuser)
+
+
+def test_a_user_needs_an_email():
+    with pytest.raises(ValueError, match="email address is required"):
+        User.objects.create_user(email="", password="a-long-enough-secret")
+
+
+@pytest.mark.parametrize("flag", ["is_staff", "is_superuser"])
+def test_a_superuser_cannot_drop_staff_or_superuser(flag):
+    with pytest.raises(ValueError, match="is_staff=True and is_superuser=True"):
+        User.objects.create_superuser(email="root@example.com", password="a-long-enough-secret", **{flag: False})
+    assert not User.objects.filter(email="root@example.com").exists()
+
+
+def test_full_name_falls_back_to_the_email():
+    assert User(email="ana@example.com").get_full_name() == "ana@example.com"
+    assert User(email="ana@example.com", first_name="Ana").get_full_name() == "Ana"

@@ -91,3 +91,14 @@ def test_env_sample_lists_every_setting_the_code_reads():
     listed = set(re.findall(r"^#?\s*([A-Z][A-Z0-9_]+)=", sample, flags=re.MULTILINE))
     read = set(re.findall(r'config\(\s*"([A-Z][A-Z0-9_]+)"', (REPO / "codevance_api" / "settings.py").read_text()))
     assert read - listed == set()
+
+
+def test_env_sample_lists_every_variable_gunicorn_reads():
+    import re
+
+    sample = (REPO / "contrib" / "env-sample").read_text()
+    listed = set(re.findall(r"^#?\s*([A-Z][A-Z0-9_]+)=", sample, flags=re.MULTILINE))
+    source = (REPO / "gunicorn.conf.py").read_text()
+    read = set(re.findall(r"""(?:environ\.get|_int)\(\s*["']([A-Z][A-Z0-9_]+)["']""", source))
+    assert read, "the pattern no longer finds gunicorn.conf.py's variables"
+    assert read - listed == set()

@@ -99,3 +99,26 @@ def test_django_error_pages_answer_the_error_shape(handler, status, code):
 def test_unknown_host_is_a_json_400(client):
     response = client.get("/api/payments/", HTTP_HOST="evil.example")
     _assert_error_shape(response, 400, "bad_request")
+
+
+def test_djangos_permission_denied_is_403_in_the_error_shape():
+    from django.core.exceptions import PermissionDenied
+
+    response = exceptions.exception_handler(PermissionDenied("not yours"), {})
+    assert response.status_code == 403
+    assert response.data["code"] == "permission_denied"
+    assert "errors" not in response.data
+
+
+@pytest.mark.parametrize("detail", [{}, {"payments": []}, {"payments": {}}, []])
+def test_a_validation_error_without_a_message_still_says_the_input_is_invalid(detail):
+    from rest_framework.exceptions import ValidationError
+
+    response = exceptions.exception_handler(ValidationError(detail), {})
+    assert response.status_code == 400
+    assert response.data["code"] == "validation_error"
+    assert response.data["message"] == "Invalid input."
+
+
+def test_an_exception_outside_drf_is_left_to_django():
+    assert exceptions.exception_handler(ValueError("boom"), {}) is None

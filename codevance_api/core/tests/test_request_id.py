@@ -110,3 +110,18 @@ def wait_for_record(caplog, message, timeout=10):
             return
         done.wait(0.05)
     raise AssertionError(f"the worker never logged {message!r}")
+
+
+def test_json_lines_outside_a_request_carry_a_dash_the_utc_time_and_the_traceback():
+    import sys
+
+    record = logging.makeLogRecord({"name": "x", "levelname": "ERROR", "msg": "failed"})
+    try:
+        raise ValueError("boom")
+    except ValueError:
+        record.exc_info = sys.exc_info()
+    line = json.loads(JsonFormatter().format(record))
+    assert line["request_id"] == "-"
+    assert (line["level"], line["logger"], line["message"]) == ("ERROR", "x", "failed")
+    assert line["time"].endswith("+00:00")
+    assert "ValueError: boom" in line["exc_info"]

@@ -159,3 +159,26 @@ def test_sentry_starts_from_its_dsn_with_django_and_celery_and_no_personal_data(
     assert {"django", "celery"} <= set(values["integrations"])
     assert values["pii"] is False
     assert values["env"] == "development"
+
+
+@pytest.mark.parametrize("value", ["staging", "prod", "Production"])
+def test_an_unknown_profile_refuses_to_start(value):
+    result = manage("check", env={"DJANGO_ENV": value})
+    assert result.returncode != 0
+    assert "DJANGO_ENV must be 'development' or 'production'" in result.stderr.splitlines()[-1]
+
+
+@pytest.mark.parametrize(
+    "rate, rule",
+    [("three", "a decimal number"), ("0", "between 0 and 1"), ("1", "between 0 and 1"), ("-0.03", "between 0 and 1")],
+)
+def test_a_monthly_rate_outside_zero_to_one_refuses_to_start(rate, rule):
+    result = manage("check", env={"ANTICIPATION_MONTHLY_RATE": rate})
+    assert result.returncode != 0
+    last_line = result.stderr.splitlines()[-1]
+    assert "ANTICIPATION_MONTHLY_RATE" in last_line and rule in last_line
+
+
+def test_a_bucket_name_moves_static_files_and_uploads_to_s3():
+    values = effective_settings({**PRODUCTION_ENV, "AWS_STORAGE_BUCKET_NAME": "codevance-assets"})
+    assert values["storage"] == "storages.backends.s3.S3Storage"

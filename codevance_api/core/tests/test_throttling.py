@@ -143,3 +143,10 @@ def test_two_workers_share_the_rate_through_redis(tmp_path):
             client.delete(key)
     assert first == [400, 400, 400]
     assert second == [400, 400, 429]
+
+
+@pytest.mark.parametrize("forwarded", [",", " , ,", "   "])
+def test_an_empty_forwarded_for_list_falls_back_to_the_socket_address(settings, forwarded):
+    settings.TRUSTED_PROXY_COUNT = 1
+    request = RequestFactory().get("/", REMOTE_ADDR="192.0.2.1", HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_ip(request) == "192.0.2.1"

@@ -125,3 +125,32 @@ def test_demo_anticipations_fall_on_business_days_when_the_setting_is_on(setting
     with time_machine.travel(today, tick=False):
         call_command("load_demo_data")
     assert all(is_business_day(a.new_due_date) for a in Anticipation.objects.all())
+
+
+def test_create_operator_with_staff_may_use_the_admin():
+    call_command("create_operator", "--email", "ops@example.com", "--password", "a-long-enough-secret", "--staff")
+    assert User.objects.get(email="ops@example.com").is_staff
+
+
+def test_create_operator_without_a_password_refuses_when_nobody_is_at_the_terminal(monkeypatch):
+    monkeypatch.setattr("sys.stdin.isatty", lambda: False)
+    with pytest.raises(CommandError, match="--password is required"):
+        call_command("create_operator", "--email", "ops@example.com")
+    assert not User.objects.exists()
+
+
+def test_create_operator_asks_for_the_password_twice_at_the_terminal(monkeypatch):
+    answers = iter(["a-long-enough-secret", "a-long-enough-secret"])
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    monkeypatch.setattr("getpass.getpass", lambda prompt: next(answers))
+    call_command("create_operator", "--email", "ops@example.com")
+    assert User.objects.get(email="ops@example.com").check_password("a-long-enough-secret")
+
+
+def test_create_operator_refuses_two_different_passwords_at_the_terminal(monkeypatch):
+    answers = iter(["a-long-enough-secret", "another-long-secret"])
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    monkeypatch.setattr("getpass.getpass", lambda prompt: next(answers))
+    with pytest.raises(CommandError, match="do not match"):
+        call_command("create_operator", "--email", "ops@example.com")
+    assert not User.objects.exists()

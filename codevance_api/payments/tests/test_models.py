@@ -148,3 +148,65 @@ def test_database_refuses_moving_an_anticipated_payment_to_another_supplier(othe
     require_postgresql("for the composite foreign keys (SQLite relies on the models)")
     anticipation = AnticipationFactory()
     _violates(lambda: Payment.objects.filter(pk=anticipation.payment_id).update(supplier=other_supplier))
+
+
+def _refused_by_the_database(sql, params):
+    from django.db import DatabaseError, connection
+
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE payments_requestlog SET action = 'D' WHERE id = %s",
+        "UPDATE payments_requestlog SET reason = 'rewritten' WHERE id = %s",
+        "UPDATE payments_requestlog SET created_at = created_at WHERE id = %s",
+    ],
+    ids=["action", "reason", "same-value"],
+)
+def test_the_database_refuses_to_change_a_log_row_through_raw_sql(frozen_today, sql):
+    log = AnticipationFactory().logs.get()
+    _refused_by_the_database(sql, [log.pk])
+    log.refresh_from_db()
+    assert (log.action, log.reason) == ("R", "")
+
+
+def test_bulk_update_cannot_change_a_log_row(frozen_today):
+    log = AnticipationFactory().logs.get()
+    log.action = "D"
+    with pytest.raises(TypeError), transaction.atomic():
+        RequestLog.objects.bulk_update([log], ["action"])
+    log.refresh_from_db()
+    assert log.action == "R"
+
+
+@pytest.mark.parametrize(
+    "sql",
+    ["DELETE FROM payments_requestlog WHERE id = %s", "DELETE FROM payments_requestlog WHERE id >= %s"],
+    ids=["one-row", "range"],
+)
+def test_postgresql_refuses_to_delete_a_log_row_through_raw_sql(frozen_today, sql):
+    # SQLite keeps DELETE to the model's guard: Django's own flush empties its tables with DELETE.
+    require_postgresql("for the trigger that refuses DELETE (pgtrigger)")
+    log = AnticipationFactory().logs.get()
+    _refused_by_the_database(sql, [log.pk])
+    assert RequestLog.objects.filter(pk=log.pk).exists()
+
+
+def test_an_upsert_through_bulk_create_cannot_rewrite_a_log_row(frozen_today):
+    # bulk_create never calls save() nor the queryset's update(): only the database stops the upsert.
+    from django.db import DatabaseError
+
+    log = AnticipationFactory().logs.get()
+    rewritten = RequestLog(
+        id=log.id, anticipation_id=log.anticipation_id, supplier_id=log.supplier_id, user_id=log.user_id,
+        action="R", reason="rewritten",
+    )
+    with pytest.raises(DatabaseError), transaction.atomic():
+        RequestLog.objects.bulk_create(
+            [rewritten], update_conflicts=True, unique_fields=["id"], update_fields=["reason"]
+        )
+    log.refresh_from_db()
+    assert log.reason == ""

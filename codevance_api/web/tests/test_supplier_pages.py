@@ -255,3 +255,17 @@ def test_history_is_empty_for_a_new_supplier(supplier_web):
 
     assert response.status_code == 200
     assert "Nothing yet" in response.content.decode()
+
+
+@pytest.mark.parametrize("code", ["", "ZZ", "pc"])
+def test_an_unknown_status_code_is_shown_as_it_is(code):
+    from codevance_api.web.templatetags.web import payment_status_label
+
+    assert payment_status_label(code) == code
+
+
+def test_a_known_status_code_is_shown_by_its_label():
+    from codevance_api.payments.models import PaymentStatus
+    from codevance_api.web.templatetags.web import payment_status_label
+
+    assert payment_status_label("A") == PaymentStatus.AVAILABLE.label
