@@ -465,3 +465,15 @@ SPECTACULAR_SETTINGS = {
         "RequestLogActionEnum": "codevance_api.payments.models.RequestLogAction",
     },
 }
+
+# === Attack and fault findings, points 1-6 (issue 13) =========================================
+# Kept together so that the settings reorganisation (issue 12) can move it as one piece.
+
+# Password reset emails: per client address, and per account (its canonical email) whatever the
+# address; see codevance_api/accounts/password_reset.py.
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"].update(
+    {
+        "password_reset_address": config("THROTTLE_PASSWORD_RESET_ADDRESS_RATE", default="5/hour"),
+        "password_reset_account": config("THROTTLE_PASSWORD_RESET_ACCOUNT_RATE", default="3/hour"),
+    }
+)
