@@ -477,3 +477,6 @@ REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"].update(
         "password_reset_account": config("THROTTLE_PASSWORD_RESET_ACCOUNT_RATE", default="3/hour"),
     }
 )
+
+# JSON bodies: at most DATA_UPLOAD_MAX_MEMORY_SIZE bytes (413) and 32 levels deep (400 parse_error).
+REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = ("codevance_api.core.parsers.JSONParser",)
