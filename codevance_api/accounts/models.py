@@ -100,3 +100,18 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self):
         return self.first_name or self.email
+
+
+class RevokedTokenFamily(models.Model):
+    """A login whose refresh tokens were all revoked by a logout (accounts/tokens.py).
+
+    `family` is the id (jti) of the login's first refresh token, carried by every token rotated
+    from it. Rows older than the refresh token lifetime are flushed: every token of the family has
+    expired by then.
+    """
+
+    family = models.CharField(max_length=255, unique=True)
+    revoked_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self):
+        return f"token family {self.family} (revoked {self.revoked_at:%Y-%m-%d %H:%M})"
