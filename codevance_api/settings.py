@@ -480,3 +480,16 @@ REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"].update(
 
 # JSON bodies: at most DATA_UPLOAD_MAX_MEMORY_SIZE bytes (413) and 32 levels deep (400 parse_error).
 REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = ("codevance_api.core.parsers.JSONParser",)
+
+# Time budget of a request, in seconds (0: none); below GUNICORN_TIMEOUT. A request past it is
+# stopped and answered 503 (codevance_api/core/deadline.py): gunicorn's own timeout does not stop
+# a request thread of a gthread worker.
+REQUEST_TIMEOUT_SECONDS = config("REQUEST_TIMEOUT_SECONDS", default=20.0, cast=float)
+MIDDLEWARE.insert(MIDDLEWARE.index("codevance_api.core.request_id.RequestIdMiddleware") + 1,
+                  "codevance_api.core.deadline.RequestDeadlineMiddleware")
+# PostgreSQL cancels any statement running longer than this many milliseconds (0: no limit), for
+# requests, Celery tasks and commands alike; set it to 0 for a long one-off `migrate`.
+DB_STATEMENT_TIMEOUT_MS = config("DB_STATEMENT_TIMEOUT_MS", default=15000, cast=int)
+if DATABASES["default"]["ENGINE"].endswith("postgresql") and DB_STATEMENT_TIMEOUT_MS > 0:
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"]["options"] = f"-c statement_timeout={DB_STATEMENT_TIMEOUT_MS}"

@@ -1,6 +1,9 @@
+import math
+
 from django.contrib import admin, messages
 
 from codevance_api.core.errors import ApplicationError
+from codevance_api.core.throttling import write_wait
 
 from . import services
 from .cnpj import format_cnpj
@@ -53,13 +56,28 @@ class PaymentAdmin(admin.ModelAdmin):
 
 
 def _decide(modeladmin, request, queryset, status):
+    # Bounded before any per-row work ("select all" can name every row of the table), and counted
+    # against the user's write rate like the API and the web queue: each decision emails a supplier.
+    ids = list(queryset.order_by("pk").values_list("pk", flat=True)[: services.BATCH_MAX_PAYMENTS + 1])
+    if len(ids) > services.BATCH_MAX_PAYMENTS:
+        modeladmin.message_user(
+            request, f"Select at most {services.BATCH_MAX_PAYMENTS} anticipations at a time; nothing was decided.",
+            messages.ERROR,
+        )
+        return
+    wait = write_wait(request.user)
+    if wait is not None:
+        modeladmin.message_user(
+            request, f"Too many requests from your account; try again in {math.ceil(wait)} seconds.", messages.ERROR
+        )
+        return
     decided = 0
-    for anticipation in queryset.order_by("pk"):
+    for anticipation_id in ids:
         try:
-            services.anticipation_decide(actor=request.user, anticipation_id=anticipation.pk, status=status)
+            services.anticipation_decide(actor=request.user, anticipation_id=anticipation_id, status=status)
             decided += 1
         except ApplicationError as error:
-            modeladmin.message_user(request, f"Anticipation {anticipation.pk}: {error.message}", messages.ERROR)
+            modeladmin.message_user(request, f"Anticipation {anticipation_id}: {error.message}", messages.ERROR)
     if decided:
         verb = "approved" if status == AnticipationStatus.APPROVED else "denied"
         modeladmin.message_user(request, f"{decided} anticipation(s) {verb}.", messages.SUCCESS)

@@ -245,11 +245,29 @@ class BatchRejected(ValidationFailed):
         self.failures = failures
 
 
+# The most payments one batch may name: every caller (API, web, admin) is held to it before any
+# per-payment work, so a request's cost is bounded whatever it sends.
+BATCH_MAX_PAYMENTS = 100
+
+
+def _check_batch_size(payment_ids) -> None:
+    if len(payment_ids) > BATCH_MAX_PAYMENTS:
+        raise ValidationFailed(
+            f"At most {BATCH_MAX_PAYMENTS} payments per batch; got {len(payment_ids)}.",
+            field="payments",
+            code="too_many",
+        )
+
+
 def anticipation_quote_batch(
     *, actor, payment_ids: list[int], new_due_date: date
 ) -> list[tuple[Payment, pricing.Quote]]:
-    """Quote several payments to one date with the rules of anticipation_quote; any failure rejects all."""
+    """Quote several payments to one date with the rules of anticipation_quote; any failure rejects all.
+
+    At most BATCH_MAX_PAYMENTS ids (ValidationFailed `too_many` before any other work).
+    """
     _require_operator_or_supplier(actor)
+    _check_batch_size(payment_ids)
     payments = payments_visible_to(actor).in_bulk(payment_ids)
     quotes, failures = [], {}
     for pk in payment_ids:
@@ -273,6 +291,7 @@ def anticipation_request_batch(*, actor, payment_ids: list[int], new_due_date: d
     overlapping batches cannot deadlock.
     """
     _require_operator_or_supplier(actor)
+    _check_batch_size(payment_ids)
     if len(set(payment_ids)) != len(payment_ids):
         raise ValidationFailed("Each payment may appear once in a batch.", field="payments", code="duplicate")
     anticipations, failures = {}, {}
