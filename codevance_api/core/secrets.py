@@ -7,8 +7,8 @@ Two kinds of secret, two rules:
 - **Signing keys** (`SECRET_KEY`, `JWT_SIGNING_KEY`): whoever knows one forges sessions, password
   reset links or tokens offline, so each must be random and long: at least 50 characters, at least
   10 distinct characters, an estimated 200 bits or more (length x log2 of the alphabet its characters
-  come from), not a repeated pattern, not a development default or Django's `django-insecure-`
-  key, and no two the same.
+  come from), not a repeated pattern, not a development or sample value (`django-insecure-`,
+  `change-me`, ...), and no two the same.
 - **Credentials** of the services (the passwords in `DATABASE_URL`, `REDIS_URL`,
   `CELERY_BROKER_URL`, `EMAIL_HOST_PASSWORD`, `AWS_SECRET_ACCESS_KEY`): the provider usually
   chooses them, so they are held to what any generated password meets: when present, at least
@@ -32,6 +32,9 @@ KNOWN_DEFAULTS = frozenset(
      "example", "123456", "12345678", "qwerty", "letmein"}
 )
 
+# Words that mark a sample value copied from a file (env-sample, docker-compose.yml), never a real key.
+PLACEHOLDER_MARKERS = ("change-me", "changeme", "change_me", "not-a-secret", "insecure", "placeholder", "example")
+
 _ALPHABETS = (string.digits, string.ascii_lowercase, string.ascii_uppercase, string.punctuation)
 
 
@@ -53,8 +56,8 @@ def estimated_bits(value: str) -> float:
 def signing_key_problems(name: str, value: str) -> list[str]:
     """What is wrong with the signing key `name` (empty list: nothing)."""
     problems = []
-    if value == DEVELOPMENT_SECRET_KEY or value.startswith("django-insecure"):
-        problems.append(f"{name} is a development key")
+    if value == DEVELOPMENT_SECRET_KEY or any(marker in value.lower() for marker in PLACEHOLDER_MARKERS):
+        problems.append(f"{name} is a development or sample key")
     if len(value) < SIGNING_KEY_MIN_LENGTH:
         problems.append(f"{name} has {len(value)} characters, fewer than {SIGNING_KEY_MIN_LENGTH}")
     if len(set(value)) < SIGNING_KEY_MIN_DISTINCT:

@@ -81,6 +81,7 @@ WEAK_SIGNING_KEYS = {
     "a repeated pattern": "abcdefghij" * 6,
     "the development key": "django-insecure-development-only-key-change-me",
     "django's insecure prefix": "django-insecure-" + "Zq8vN2mX4pL7rT1yB6cW9dF3gH5jK0sA",
+    "docker compose's sample key": "compose-local-only-not-a-secret-change-me-0123456789abcdef",
 }
 
 
