@@ -50,10 +50,24 @@ if PRODUCTION:
         )
     if DEBUG:
         raise ImproperlyConfigured("DJANGO_ENV=production refuses to start with DEBUG on: unset DEBUG.")
-    if SECRET_KEY.startswith("django-insecure") or len(SECRET_KEY) < 50:
-        raise ImproperlyConfigured("DJANGO_ENV=production needs a random SECRET_KEY of at least 50 characters.")
-    if _jwt_signing_key == SECRET_KEY:
-        raise ImproperlyConfigured("JWT_SIGNING_KEY must differ from SECRET_KEY (a leaked key then forges less).")
+    # Every secret is checked, not only SECRET_KEY: see core/secrets.py for the rules.
+    from codevance_api.core.secrets import secret_problems, url_password
+
+    _problems = secret_problems(
+        signing_keys={"SECRET_KEY": SECRET_KEY, "JWT_SIGNING_KEY": config("JWT_SIGNING_KEY")},
+        credentials={
+            "the DATABASE_URL password": url_password(config("DATABASE_URL")),
+            "the REDIS_URL password": url_password(config("REDIS_URL", default="")),
+            "the CELERY_BROKER_URL password": url_password(config("CELERY_BROKER_URL", default="")),
+            "EMAIL_HOST_PASSWORD": config("EMAIL_HOST_PASSWORD", default=""),
+            "AWS_SECRET_ACCESS_KEY": config("AWS_SECRET_ACCESS_KEY", default=""),
+        },
+    )
+    if _problems:
+        raise ImproperlyConfigured(
+            "DJANGO_ENV=production refuses weak secrets: " + "; ".join(_problems)
+            + ". Generate signing keys with: python -c 'import secrets; print(secrets.token_urlsafe(64))'."
+        )
 
 # Proxies in front of the app that append to X-Forwarded-For and set X-Forwarded-Proto
 # (Heroku's router: 1). Addresses further left in X-Forwarded-For are the client's to invent.
@@ -121,6 +135,8 @@ TEMPLATES = [
 MIDDLEWARE = [
     # The request id first, so every later line (even a redirect's) carries it.
     "codevance_api.core.request_id.RequestIdMiddleware",
+    # Then the time budget (REQUEST_TIMEOUT_SECONDS): a request past it is stopped and answered 503.
+    "codevance_api.core.deadline.RequestDeadlineMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -149,6 +165,16 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
         "connect_timeout": config("DB_CONNECT_TIMEOUT", default=5, cast=int),
         **({"sslmode": "require"} if config("DATABASE_SSL_REQUIRE", default=PRODUCTION, cast=bool) else {}),
     }
+# PostgreSQL cancels any statement running longer than this many milliseconds (0: no limit), for
+# requests, Celery tasks and commands alike; set it to 0 for a long one-off `migrate` (or behind a
+# pooler that refuses startup options: then ALTER ROLE ... SET statement_timeout).
+DB_STATEMENT_TIMEOUT_MS = config("DB_STATEMENT_TIMEOUT_MS", default=15000, cast=int)
+if DATABASES["default"]["ENGINE"].endswith("postgresql") and DB_STATEMENT_TIMEOUT_MS > 0:
+    DATABASES["default"]["OPTIONS"]["options"] = f"-c statement_timeout={DB_STATEMENT_TIMEOUT_MS}"
+# Time budget of a request, in seconds (0: none); below GUNICORN_TIMEOUT. Past it the request is
+# stopped and answered 503 (core/deadline.py): gunicorn's own timeout does not stop a request
+# thread of a gthread worker.
+REQUEST_TIMEOUT_SECONDS = config("REQUEST_TIMEOUT_SECONDS", default=20.0, cast=float)
 
 # --- Cache: shared by every worker when REDIS_URL is set (throttle counters live here) --------
 
@@ -240,6 +266,10 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "auth": config("THROTTLE_AUTH_RATE", default="10/min"),
         "writes": config("THROTTLE_WRITE_RATE", default="60/min"),
+        # Password reset emails: per client address, and per account (its canonical email) whatever
+        # the address (accounts/password_reset.py).
+        "password_reset_address": config("THROTTLE_PASSWORD_RESET_ADDRESS_RATE", default="5/hour"),
+        "password_reset_account": config("THROTTLE_PASSWORD_RESET_ACCOUNT_RATE", default="3/hour"),
     },
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_PAGINATION_CLASS": "codevance_api.core.pagination.ListPagination",
@@ -247,7 +277,8 @@ REST_FRAMEWORK = {
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "codevance_api.core.negotiation.ContentNegotiation",
     "DEFAULT_RENDERER_CLASSES": ("codevance_api.core.renderers.ORJSONRenderer",)
     + (("rest_framework.renderers.BrowsableAPIRenderer",) if DEBUG else ()),
-    "DEFAULT_PARSER_CLASSES": ("rest_framework.parsers.JSONParser",),
+    # JSON bodies: at most DATA_UPLOAD_MAX_MEMORY_SIZE bytes (413) and 32 levels deep (400 parse_error).
+    "DEFAULT_PARSER_CLASSES": ("codevance_api.core.parsers.JSONParser",),
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "codevance_api.core.exceptions.exception_handler",
     "COERCE_DECIMAL_TO_STRING": True,

@@ -1,18 +1,43 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 
+from .identity import canonical_email
 from .models import User
 from .services import user_set_operator
 
 
-class EmailUserCreationForm(UserCreationForm):
+class CanonicalEmailMixin:
+    """The email is normalized (accounts/identity.py) before it is validated or compared with others.
+
+    Without it the admin judged the address as typed: a fullwidth spelling was refused as invalid,
+    and `uſer@...` passed the validator and could have become a second account.
+    """
+
+    def clean_email(self):
+        email = canonical_email(self.cleaned_data.get("email"))
+        if User.objects.exclude(pk=self.instance.pk).filter(email=email).exists():
+            raise forms.ValidationError("A user with this email already exists.", code="unique")
+        return email
+
+
+def _email_field():
+    # A plain text field: the model field's validators run on the canonical form, in clean_email's wake.
+    return forms.CharField(label="Email address", max_length=254)
+
+
+class EmailUserCreationForm(CanonicalEmailMixin, UserCreationForm):
+    email = _email_field()
+
     class Meta:
         model = User
         fields = ("email", "first_name", "is_operator")
 
 
-class EmailUserChangeForm(UserChangeForm):
+class EmailUserChangeForm(CanonicalEmailMixin, UserChangeForm):
+    email = _email_field()
+
     class Meta:
         model = User
         fields = "__all__"

@@ -14,6 +14,8 @@ from rest_framework.exceptions import APIException
 
 from codevance_api.core.exceptions import error_body, is_api_request
 
+from .identity import canonical_email
+
 LOCKED_OUT_CODE = "locked_out"
 LOCKED_OUT_MESSAGE = "Too many failed login attempts for this account or address. Try again later."
 
@@ -34,15 +36,26 @@ class LoginLockoutBackend(AxesStandaloneBackend):
 
 
 def lockout_username(request, credentials):
-    """Count `Ops@Example.com` and `ops@example.com` as the same account (emails are case-insensitive here)."""
+    """AXES_USERNAME_CALLABLE: the account an attempt counts against is the one it would log into.
+
+    That is the canonical form of the email (accounts/identity.py), exactly what
+    `UserManager.get_by_natural_key` looks up: `Ops@Example.com`, `ｏｐｓ@example.com` and `opſ@example.com`
+    (a long s) all count against `ops@example.com`. At most 254 characters are kept
+    (no account has a longer address; axes' column holds 255).
+    """
     from django.conf import settings
 
     field = settings.AXES_USERNAME_FORM_FIELD
     username = (credentials or {}).get(field)
     if username is None:
+        username = (credentials or {}).get("username")
+    if username is None:
         data = getattr(request, "data", None) or getattr(request, "POST", {})
-        username = data.get(field) or data.get("username")
-    return str(username).strip().lower() if username else username
+        if hasattr(data, "get"):
+            username = data.get(field) or data.get("username")
+    if username is None:
+        return None
+    return canonical_email(username)[:254]
 
 
 def retry_after_seconds(request=None) -> int:

@@ -1,16 +1,24 @@
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models.functions import Lower, Trim
 from django.utils import timezone
+
+from .identity import canonical_email, validate_account_email
 
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
+    @classmethod
+    def normalize_email(cls, email):
+        """The one normalization of an address (accounts/identity.py), for every way a user is made."""
+        return canonical_email(email)
+
     def get_by_natural_key(self, username):
-        # Logins compare emails case-insensitively, like the unique constraint does.
-        return self.get(email__iexact=username)
+        # Every login (API, web, admin) finds its account here: an exact match on the canonical
+        # form, never the database's locale-dependent UPPER() of `__iexact`.
+        return self.get(email=canonical_email(username))
 
     def _create_user(self, email, password, **extra_fields):
         if not email:
@@ -42,7 +50,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     `payments.Supplier`. A user that is neither is authenticated but refused by the API.
     """
 
-    email = models.EmailField("email address", max_length=254, unique=True)
+    email = models.EmailField(
+        "email address",
+        max_length=254,
+        unique=True,
+        validators=[validate_account_email],
+        help_text="Stored in its canonical form: lower case, compatibility characters folded, ASCII only.",
+    )
     first_name = models.CharField(max_length=150, blank=True)
     is_operator = models.BooleanField(
         default=False, help_text="Operators see every supplier's payments and approve or deny anticipations."
@@ -61,18 +75,24 @@ class User(AbstractBaseUser, PermissionsMixin):
         ordering = ["email"]
         constraints = [
             models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),
+            # Rows written around save() (bulk writes, SQL) must still be canonical: the unique index
+            # on `email` is only one identity per account if every row is in the same form.
+            models.CheckConstraint(
+                condition=models.Q(email=Lower(Trim("email"))), name="accounts_user_email_canonical"
+            ),
         ]
 
     def __str__(self):
         return self.email
 
-    def clean(self):
-        super().clean()
-        self.email = self.__class__.objects.normalize_email(self.email).lower()
+    def clean_fields(self, exclude=None):
+        # Normalized before the field validators run, so that they judge the form that is stored.
+        self.email = canonical_email(self.email)
+        super().clean_fields(exclude=exclude)
 
     def save(self, *args, **kwargs):
-        # Stored lower-case so that the case-insensitive unique index and lookups agree.
-        self.email = (self.email or "").strip().lower()
+        # Stored canonical so that the unique index, every lookup and the lockout agree.
+        self.email = canonical_email(self.email)
         super().save(*args, **kwargs)
 
     def get_full_name(self):
@@ -80,3 +100,18 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self):
         return self.first_name or self.email
+
+
+class RevokedTokenFamily(models.Model):
+    """A login whose refresh tokens were all revoked by a logout (accounts/tokens.py).
+
+    `family` is the id (jti) of the login's first refresh token, carried by every token rotated
+    from it. Rows older than the refresh token lifetime are flushed: every token of the family has
+    expired by then.
+    """
+
+    family = models.CharField(max_length=255, unique=True)
+    revoked_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self):
+        return f"token family {self.family} (revoked {self.revoked_at:%Y-%m-%d %H:%M})"

@@ -2,8 +2,9 @@ from django.apps import apps as global_apps
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
+from .identity import canonical_email
 from .models import User
 from .roles import OPERATORS_GROUP, operators_group_sync
 
@@ -31,17 +32,29 @@ def user_set_operator(*, user: User, is_operator: bool) -> User:
     return user
 
 
+EMAIL_TAKEN = "A user with this email already exists."
+
+
 def user_create(*, email: str, password: str, first_name: str = "", is_operator: bool = False) -> User:
     """Create an active user after checking the email is free and the password is acceptable.
 
-    An operator is put in the operators' group (`user_set_operator`).
+    `email` is stored in its canonical form (accounts/identity.py): `Ana@Example.com`, `ａｎａ@example.com`
+    and `anа@example.com`'s look-alikes are one account or refused. Raises ValidationError naming the
+    field (`email` taken or not acceptable, `password` too weak). An operator is put in the operators'
+    group (`user_set_operator`).
     """
-    email = User.objects.normalize_email(email).strip().lower()
-    if User.objects.filter(email__iexact=email).exists():
-        raise ValidationError({"email": ["A user with this email already exists."]})
+    email = canonical_email(email)
+    if User.objects.filter(email=email).exists():
+        raise ValidationError({"email": [EMAIL_TAKEN]})
     validate_password(password, User(email=email, first_name=first_name))
-    with transaction.atomic():
-        user = User.objects.create_user(email=email, password=password, first_name=first_name, is_operator=is_operator)
-        if is_operator:
-            user_set_operator(user=user, is_operator=True)
-        return user
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(
+                email=email, password=password, first_name=first_name, is_operator=is_operator
+            )
+            if is_operator:
+                user_set_operator(user=user, is_operator=True)
+            return user
+    except IntegrityError:
+        # Two creations of one address at once: the unique index decides, the loser is told why.
+        raise ValidationError({"email": [EMAIL_TAKEN]})

@@ -6,6 +6,7 @@ from rest_framework.response import Response
 from rest_framework_simplejwt import views as jwt_views
 
 from .lockout import LockedOut, retry_after_seconds
+from .tokens import TokenLogoutSerializer
 
 
 class TokenObtainPairView(jwt_views.TokenObtainPairView):
@@ -34,10 +35,13 @@ class LogoutView(jwt_views.TokenBlacklistView):
     """POST {"refresh"} → 204: the refresh token is blacklisted and can no longer be used.
 
     No access token is needed (it may have expired already); holding the refresh token is the
-    proof. Access tokens already issued stay valid until they expire (JWT_ACCESS_MINUTES).
+    proof. Every refresh token of the same login dies with it, including one that a concurrent
+    refresh just returned (accounts/tokens.py). Access tokens already issued stay valid until they
+    expire (JWT_ACCESS_MINUTES).
     """
 
     throttle_scope = "auth"
+    serializer_class = TokenLogoutSerializer
 
     def post(self, request, *args, **kwargs):
         super().post(request, *args, **kwargs)

@@ -99,7 +99,30 @@ def json_error_view(status_code, code, message):
     return view
 
 
-handler400 = json_error_view(status.HTTP_400_BAD_REQUEST, "bad_request", "Bad request.")
+_bad_request = json_error_view(status.HTTP_400_BAD_REQUEST, "bad_request", "Bad request.")
+_too_large = json_error_view(
+    status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+    "request_too_large",
+    "The request body is larger than this service accepts (DATA_UPLOAD_MAX_MEMORY_SIZE).",
+)
+_too_many_fields = json_error_view(
+    status.HTTP_400_BAD_REQUEST,
+    "too_many_fields",
+    "The request has more parameters or form fields than this service accepts (DATA_UPLOAD_MAX_NUMBER_FIELDS).",
+)
+
+
+def handler400(request, exception=None):
+    """Django's 400s (SuspiciousOperation): a body or a field count over Django's limits gets its own code."""
+    from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+
+    if isinstance(exception, RequestDataTooBig):
+        return _too_large(request, exception)
+    if isinstance(exception, TooManyFieldsSent):
+        return _too_many_fields(request, exception)
+    return _bad_request(request, exception)
+
+
 handler403 = json_error_view(status.HTTP_403_FORBIDDEN, "permission_denied", "Forbidden.")
 handler404 = json_error_view(status.HTTP_404_NOT_FOUND, "not_found", "Not found.")
 handler500 = json_error_view(status.HTTP_500_INTERNAL_SERVER_ERROR, "server_error", "Internal server error.")

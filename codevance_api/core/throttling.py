@@ -40,3 +40,37 @@ class WriteRateThrottle(_ClientAddressMixin, throttling.SimpleRateThrottle):
         else:
             ident = f"ip:{self.get_ident(request)}"
         return self.cache_format % {"scope": self.scope, "ident": ident}
+
+
+class _KeyedThrottle(throttling.SimpleRateThrottle):
+    """DRF's counting (a sliding window in the shared cache) for one scope and an identity given by the caller."""
+
+    def __init__(self, *, scope: str, ident: str):
+        self.scope = scope
+        self.ident = ident
+        super().__init__()  # the scope's rate, read as DRF reads it
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": self.ident}
+
+
+def rate_limit_wait(*, scope: str, ident: str) -> float | None:
+    """Count one request of `ident` against `scope`'s rate (DEFAULT_THROTTLE_RATES); None when allowed.
+
+    For what DRF's throttles cannot see: Django views (the web area's forms) and work that is not a
+    request of its own. Returns the seconds to wait when the rate is reached (the request is not
+    counted then).
+    """
+    throttle = _KeyedThrottle(scope=scope, ident=ident)
+    if throttle.allow_request(None, None):
+        return None
+    return throttle.wait() or 1.0
+
+
+def write_wait(user) -> float | None:
+    """Count a write of `user` against the "writes" rate, the same counter as the API's WriteRateThrottle.
+
+    The web forms and admin actions that send email (anticipation requests, decisions, notifications
+    sent again) use it, so one user's writes add up whichever door they come through.
+    """
+    return rate_limit_wait(scope=WriteRateThrottle.scope, ident=f"user:{user.pk}")

@@ -1,13 +1,32 @@
+import math
+
 from django.contrib import admin, messages
 from django.template.defaultfilters import truncatechars
+
+from codevance_api.core.throttling import write_wait
 
 from .models import Notification, NotificationState
 from .services import notifications_send_again
 
+# The most notifications one "send again" may name (each is an email).
+SEND_AGAIN_MAX = 100
+
 
 @admin.action(description="Send again (failed notifications)", permissions=["change"])
 def send_again(modeladmin, request, queryset):
-    selected = list(queryset.values_list("pk", flat=True))
+    # Bounded and throttled like every other action that sends email (issue 13, points 2 and 5).
+    selected = list(queryset.order_by("pk").values_list("pk", flat=True)[: SEND_AGAIN_MAX + 1])
+    if len(selected) > SEND_AGAIN_MAX:
+        modeladmin.message_user(
+            request, f"Select at most {SEND_AGAIN_MAX} notifications at a time; nothing was sent.", messages.ERROR
+        )
+        return
+    wait = write_wait(request.user)
+    if wait is not None:
+        modeladmin.message_user(
+            request, f"Too many requests from your account; try again in {math.ceil(wait)} seconds.", messages.ERROR
+        )
+        return
     count = notifications_send_again(notification_ids=selected)
     if count:
         modeladmin.message_user(request, f"{count} failed notification(s) will be sent again.", messages.SUCCESS)

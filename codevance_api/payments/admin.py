@@ -1,3 +1,5 @@
+import math
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
@@ -5,8 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from codevance_api.core import list_counts
 from codevance_api.core.errors import ApplicationError
+from codevance_api.core.throttling import write_wait
 
-from . import services
+from . import rules, services
 from .cnpj import EXAMPLE, format_cnpj, normalize_cnpj
 from .models import Anticipation, AnticipationStatus, Payment, RequestLog, Supplier
 from .selectors import payment_status
@@ -105,8 +108,21 @@ class PaymentAdmin(admin.ModelAdmin):
 
 
 def _decide(modeladmin, request, queryset, status):
-    """Decide the selected anticipations through services.anticipation_decide_many (the queue page's service)."""
-    ids = list(queryset.order_by("pk").values_list("pk", flat=True))
+    # Bounded before any per-row work ("select all" can name every row of the table), and counted
+    # against the user's write rate like the API and the web queue: each decision emails a supplier.
+    ids = list(queryset.order_by("pk").values_list("pk", flat=True)[: rules.BATCH_MAX_PAYMENTS + 1])
+    if len(ids) > rules.BATCH_MAX_PAYMENTS:
+        modeladmin.message_user(
+            request, f"Select at most {rules.BATCH_MAX_PAYMENTS} anticipations at a time; nothing was decided.",
+            messages.ERROR,
+        )
+        return
+    wait = write_wait(request.user)
+    if wait is not None:
+        modeladmin.message_user(
+            request, f"Too many requests from your account; try again in {math.ceil(wait)} seconds.", messages.ERROR
+        )
+        return
     try:
         result = services.anticipation_decide_many(actor=request.user, anticipation_ids=ids, status=status)
     except ApplicationError as error:

@@ -5,6 +5,8 @@ import django_filters
 from django import forms
 from drf_spectacular.utils import extend_schema_field
 
+from codevance_api.core.errors import ValidationFailed
+
 from . import selectors
 from .models import (
     MAX_PAYMENT_VALUE,
@@ -43,6 +45,13 @@ class TotalOrderingFilter(django_filters.OrderingFilter):
     """`?ordering=a,-b`: the id is always appended as the tie-breaker, so pages never overlap or skip."""
 
     def filter(self, qs, value):
+        # Bounded before it reaches the query (issue 13, point 2): more terms than fields can only repeat one.
+        if value and len(value) > len(self.param_map):
+            raise ValidationFailed(
+                f"At most {len(self.param_map)} comma-separated fields in ordering; got {len(value)}.",
+                field="ordering",
+                code="too_many",
+            )
         ordering = [self.get_ordering_value(param) for param in value or [] if param]
         if not ordering:
             return qs

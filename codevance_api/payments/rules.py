@@ -103,6 +103,25 @@ def can_anticipate(*, payment_id: int | None, due_date: date, has_anticipation: 
     return Eligibility()
 
 
+# The most payments one batch may name: every caller (API, web, admin) is held to it before any
+# per-payment work, so a request's cost is bounded whatever it sends.
+BATCH_MAX_PAYMENTS = 100
+
+
+def check_batch_size(payment_ids) -> None:
+    """Refuse a batch naming more than BATCH_MAX_PAYMENTS payments, before any per-payment work.
+
+    Raises ValidationFailed 400 `too_many` on field `payments`. Source: this service's bound on a
+    request's cost (issue 13); the API's serializers refuse it even earlier.
+    """
+    if len(payment_ids) > BATCH_MAX_PAYMENTS:
+        raise ValidationFailed(
+            f"At most {BATCH_MAX_PAYMENTS} payments per batch; got {len(payment_ids)}.",
+            field="payments",
+            code="too_many",
+        )
+
+
 # --- Pricing inputs -------------------------------------------------------------------------------
 
 

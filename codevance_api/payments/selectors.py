@@ -369,6 +369,7 @@ def payment_quote_batch(
     """
     if not (user_is_operator(user) or supplier_of(user) is not None):
         raise Forbidden("Only operators and suppliers may use the payments API.")
+    rules.check_batch_size(payment_ids)
     on = on or today()
     business_days.check_batch_day(new_due_date, on=on)
     payments = {

@@ -324,33 +324,12 @@ def anticipation_decide_many(*, actor, anticipation_ids: list[int], status: str,
                 continue
             decided.append(anticipation)
         if decided:
-            now = timezone.now()
-            Anticipation.objects.filter(pk__in=[a.pk for a in decided]).update(status=status, update_date=now)
-            for anticipation in decided:
-                anticipation.status, anticipation.update_date = status, now
-            try:
-                with transaction.atomic(savepoint=False):
-                    logs = RequestLog.objects.bulk_create(
-                        [
-                            RequestLog(
-                                anticipation=anticipation,
-                                supplier_id=anticipation.supplier_id,
-                                user=actor,
-                                action=rules.DECISIONS[status],
-                                reason=reason,
-                            )
-                            for anticipation in decided
-                        ]
-                    )
-            except IntegrityError:
-                # One decision per anticipation (a unique constraint) is the last word where rows
-                # cannot be locked (SQLite): a concurrent decision won, so this call decides nothing.
-                raise Conflict(
-                    "Another decision was recorded at the same time: nothing was decided, try again.",
-                    code="anticipation_already_decided",
-                )
-            notifications_create(
-                logs=logs, recipients=[anticipation.payment.supplier.user.email for anticipation in decided]
+            _write_decisions(
+                anticipations=decided,
+                status=status,
+                actor=actor,
+                reason=reason,
+                recipients=[anticipation.payment.supplier.user.email for anticipation in decided],
             )
     return Decisions(decided=decided, failures=failures)
 
@@ -373,6 +352,7 @@ def anticipation_request_batch(*, actor, payment_ids: list[int], new_due_date: d
     Source: "Creating anticipations" of the original documentation, applied to many.
     """
     _require_operator_or_supplier(actor)
+    rules.check_batch_size(payment_ids)
     if len(set(payment_ids)) != len(payment_ids):
         raise ValidationFailed("Each payment may appear once in a batch.", field="payments", code="duplicate")
     on = today()

@@ -23,6 +23,7 @@ logger = logging.getLogger(__name__)
 
 ERROR_TITLES = {
     400: _("Invalid request"),
+    413: _("Request too large"),
     403: _("Not allowed"),
     404: _("Not found"),
     409: _("Not possible now"),
@@ -31,6 +32,7 @@ ERROR_TITLES = {
 }
 MESSAGES = {
     400: _("The request could not be understood."),
+    413: _("The request is larger than this site accepts."),
     403: _("You are not allowed to see this page."),
     404: _("There is nothing here, or it is not yours to see."),
     429: _("Too many requests in a short time."),
@@ -62,7 +64,11 @@ def _bare_error_page(status: int, message: str):
 def handler400(request, exception=None):
     if api_errors.is_api_request(request):
         return api_errors.handler400(request, exception)
+    from django.core.exceptions import RequestDataTooBig
+
     # Raised for a bad host name too: nothing of the request (its host, its session) is trusted.
+    if isinstance(exception, RequestDataTooBig):
+        return _bare_error_page(413, MESSAGES[413])
     return _bare_error_page(400, MESSAGES[400])
 
 

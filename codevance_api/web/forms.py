@@ -8,6 +8,7 @@ from django import forms
 from codevance_api.core.dates import today
 from codevance_api.payments import business_days
 from codevance_api.payments.models import REASON_MAX_LENGTH, AnticipationStatus, Payment
+from codevance_api.payments.rules import BATCH_MAX_PAYMENTS
 
 DECISION_CHOICES = [
     (AnticipationStatus.APPROVED.value, "Approve"),
@@ -52,6 +53,11 @@ class IdListField(forms.Field):
     def to_python(self, value):
         if not value:
             return []
+        # The count first (issue 13, point 2): each id becomes a decision, an audit row and an email.
+        if len(value) > BATCH_MAX_PAYMENTS:
+            raise forms.ValidationError(
+                f"Select at most {BATCH_MAX_PAYMENTS} anticipations at a time (got {len(value)}).", code="max_length"
+            )
         ids = []
         for item in value:
             if not str(item).isdigit() or int(item) < 1:

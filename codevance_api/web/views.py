@@ -3,6 +3,8 @@
 Every rule (who sees what, what may be anticipated, the price, decisions) is in the payments
 rules, services and selectors, exactly the code the API runs."""
 
+import math
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -15,9 +17,16 @@ from django.urls import reverse, reverse_lazy
 from django.views import View
 from rest_framework.exceptions import Throttled
 
+from codevance_api.accounts.password_reset import (
+    AccountPasswordResetForm,
+    PasswordResetThrottled,
+    password_reset_request,
+)
 from codevance_api.core.dates import today
 from codevance_api.core.errors import ApplicationError, NotFound, ValidationFailed
 from codevance_api.core.exceptions import error_body
+from codevance_api.core.net import client_ip
+from codevance_api.core.throttling import write_wait
 from codevance_api.payments import selectors, services
 from codevance_api.payments.models import AnticipationStatus, PaymentStatus
 from codevance_api.payments.serializers import quote_data
@@ -29,6 +38,12 @@ from .templatetags.web import business_day_note, money, short_status_label
 
 PAGE_SIZE = 10
 QUEUE_PAGE_SIZE = 20
+
+
+def too_many_requests(request, wait: float, message: str):
+    """429 with Retry-After, as the API answers a throttled request."""
+    seconds = max(1, math.ceil(wait))
+    return error_page(request, 429, f"{message} Try again in {seconds} seconds.", retry_after=seconds)
 
 
 def paginate(request, items, per_page: int = PAGE_SIZE) -> Page:
@@ -105,10 +120,34 @@ class LogoutView(auth_views.LogoutView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    """The same answer for every address; throttled per client address (429) and per account (silently).
+
+    The account lookup and the email happen in a task (accounts/password_reset.py), so the request
+    costs the same whether or not the address has an account.
+    """
+
     template_name = "web/password_reset_form.html"
     email_template_name = "web/email/password_reset_email.txt"
     subject_template_name = "web/email/password_reset_subject.txt"
     success_url = reverse_lazy("web:password_reset_done")
+    form_class = AccountPasswordResetForm
+
+    def form_valid(self, form):
+        try:
+            password_reset_request(
+                email=form.cleaned_data["email"],
+                client_ip=client_ip(self.request),
+                domain=self.request.get_host(),
+                use_https=self.request.is_secure(),
+                templates={
+                    "subject_template_name": self.subject_template_name,
+                    "email_template_name": self.email_template_name,
+                },
+            )
+        except PasswordResetThrottled as throttled:
+            return too_many_requests(self.request, throttled.wait, "Too many password reset requests from your "
+                                     "address.")
+        return HttpResponseRedirect(self.get_success_url())
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
@@ -201,6 +240,9 @@ class AnticipateView(SupplierView):
 
     def post(self, request, pk):
         payment = self.own_payment(pk)
+        wait = write_wait(request.user)
+        if wait is not None:
+            return too_many_requests(request, wait, "Too many requests from your account.")
         form = AnticipationDateForm(request.POST, payment=payment)
         if not form.is_valid():
             return self._render(payment, form, None, status=400)
@@ -296,6 +338,9 @@ class QueueView(OperatorView):
     def post(self, request):
         # A bad filter in the address is refused before anything is decided.
         web_selectors.parse_queue_supplier(user=request.user, raw=request.GET.get("supplier"))
+        wait = write_wait(request.user)
+        if wait is not None:
+            return too_many_requests(request, wait, "Too many requests from your account.")
         form = DecisionForm(request.POST)
         if not form.is_valid():
             return self._render(form, status=400)

@@ -150,8 +150,8 @@ def test_demo_operator_is_in_the_group(frozen_today):
 
 # --- The migration --------------------------------------------------------------------------
 
-BEFORE = [("accounts", "0001_initial")]
-AFTER = [("accounts", "0002_operators_group")]
+BEFORE = [("accounts", "0003_revoked_token_family")]
+AFTER = [("accounts", "0004_operators_group")]
 
 
 def _migrate(targets):

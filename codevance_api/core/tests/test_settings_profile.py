@@ -14,10 +14,13 @@ PRODUCTION_ENV = {
     "SECRET_KEY": "prod-secret-" + "k" * 20 + "0123456789abcdefghijklmnopqrstuvwxyz",
     "JWT_SIGNING_KEY": "jwt-signing-" + "j" * 20 + "0123456789abcdefghijklmnopqrstuvwxyz",
     "ALLOWED_HOSTS": "api.codevance.example",
-    "DATABASE_URL": "postgres://codevance:secret@db.internal:5432/codevance",
+    "DATABASE_URL": "postgres://codevance:Pg-9f3Kq2Lx7Vb1Zt@db.internal:5432/codevance",
 }
 # Keys a developer's shell or .env might hold that would change what is being tested.
-CLEARED = {"DEBUG", "REDIS_URL", "SENTRY_DSN", "AWS_STORAGE_BUCKET_NAME", "CELERY_BROKER_URL", *PRODUCTION_ENV}
+CLEARED = {
+    "DEBUG", "REDIS_URL", "SENTRY_DSN", "AWS_STORAGE_BUCKET_NAME", "CELERY_BROKER_URL", "EMAIL_HOST_PASSWORD",
+    "AWS_SECRET_ACCESS_KEY", *PRODUCTION_ENV,
+}
 
 
 def manage(*args, env):
@@ -68,6 +71,85 @@ def test_production_refuses_a_signing_key_equal_to_the_secret_key():
     result = manage("check", env={**PRODUCTION_ENV, "JWT_SIGNING_KEY": PRODUCTION_ENV["SECRET_KEY"]})
     assert result.returncode != 0
     assert "JWT_SIGNING_KEY must differ" in result.stderr
+
+
+# --- Every secret is checked, not only SECRET_KEY (issue 13, point 6) ---------------------------
+
+WEAK_SIGNING_KEYS = {
+    "short": "short",
+    "one repeated character": "k" * 64,
+    "a repeated pattern": "abcdefghij" * 6,
+    "the development key": "django-insecure-development-only-key-change-me",
+    "django's insecure prefix": "django-insecure-" + "Zq8vN2mX4pL7rT1yB6cW9dF3gH5jK0sA",
+    "docker compose's sample key": "compose-local-only-not-a-secret-change-me-0123456789abcdef",
+}
+
+
+@pytest.mark.parametrize("key", ["SECRET_KEY", "JWT_SIGNING_KEY"])
+@pytest.mark.parametrize("weakness", sorted(WEAK_SIGNING_KEYS))
+def test_production_refuses_a_weak_signing_key(key, weakness):
+    result = manage("check", env={**PRODUCTION_ENV, key: WEAK_SIGNING_KEYS[weakness]})
+    assert result.returncode != 0
+    last_line = result.stderr.splitlines()[-1]
+    assert "refuses weak secrets" in last_line
+    assert key in last_line
+
+
+def test_production_refuses_a_jwt_signing_key_of_49_characters_and_takes_one_of_50():
+    import secrets
+
+    short = manage("check", env={**PRODUCTION_ENV, "JWT_SIGNING_KEY": secrets.token_hex(25)[:49]})
+    assert short.returncode != 0
+    assert "JWT_SIGNING_KEY has 49 characters" in short.stderr.splitlines()[-1]
+    enough = manage("check", env={**PRODUCTION_ENV, "JWT_SIGNING_KEY": secrets.token_hex(25)})
+    assert enough.returncode == 0, enough.stderr
+
+
+@pytest.mark.parametrize(
+    "variable, value, named",
+    [
+        ("DATABASE_URL", "postgres://codevance:secret@db.internal:5432/codevance", "DATABASE_URL password"),
+        ("DATABASE_URL", "postgres://codevance:Ab1-short@db.internal:5432/codevance", "DATABASE_URL password"),
+        ("CELERY_BROKER_URL", "amqp://guest:guest@mq.internal:5672//", "CELERY_BROKER_URL password"),
+        ("REDIS_URL", "rediss://:redis@cache.internal:6379/0", "REDIS_URL password"),
+        ("EMAIL_HOST_PASSWORD", "password", "EMAIL_HOST_PASSWORD"),
+        ("EMAIL_HOST_PASSWORD", "aaaaaaaaaaaaaaaaaaaaaaaa", "EMAIL_HOST_PASSWORD"),
+        ("AWS_SECRET_ACCESS_KEY", "changeme", "AWS_SECRET_ACCESS_KEY"),
+    ],
+)
+def test_production_refuses_a_weak_service_credential(variable, value, named):
+    result = manage("check", env={**PRODUCTION_ENV, variable: value})
+    assert result.returncode != 0
+    assert named in result.stderr.splitlines()[-1]
+
+
+def test_production_refuses_a_credential_equal_to_a_signing_key():
+    key = PRODUCTION_ENV["JWT_SIGNING_KEY"]
+    result = manage("check", env={**PRODUCTION_ENV, "EMAIL_HOST_PASSWORD": key})
+    assert result.returncode != 0
+    assert "EMAIL_HOST_PASSWORD must differ from JWT_SIGNING_KEY" in result.stderr.splitlines()[-1]
+
+
+def test_production_names_every_weak_secret_at_once():
+    env = {**PRODUCTION_ENV, "SECRET_KEY": "k" * 64, "JWT_SIGNING_KEY": "short", "EMAIL_HOST_PASSWORD": "guest"}
+    last_line = manage("check", env=env).stderr.splitlines()[-1]
+    for key in ("SECRET_KEY", "JWT_SIGNING_KEY", "EMAIL_HOST_PASSWORD"):
+        assert key in last_line
+
+
+def test_production_starts_with_strong_secrets_everywhere():
+    import secrets
+
+    env = {
+        **PRODUCTION_ENV,
+        "SECRET_KEY": secrets.token_urlsafe(64),
+        "JWT_SIGNING_KEY": secrets.token_hex(32),
+        "CELERY_BROKER_URL": f"amqps://app:{secrets.token_urlsafe(24)}@mq.internal:5671/vhost",
+        "EMAIL_HOST_PASSWORD": secrets.token_urlsafe(24),
+        "AWS_SECRET_ACCESS_KEY": secrets.token_urlsafe(30),
+    }
+    result = manage("check", env=env)
+    assert result.returncode == 0, result.stderr
 
 
 def test_production_passes_the_deploy_checklist_at_warning_level():

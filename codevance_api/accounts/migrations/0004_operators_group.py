@@ -20,7 +20,7 @@ def delete_operators_group(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0001_initial"),
+        ("accounts", "0003_revoked_token_family"),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
         ("payments", "0003_supplier_on_anticipations_and_logs"),
