@@ -266,7 +266,9 @@ class Stack:
         }
 
     def _start(self, name, args, **env) -> Process:
-        process = Process(name, args, {**self.env, **env}, self.log_dir)
+        """`env` adds to (a value of None: removes from) the stack's environment."""
+        merged = {key: value for key, value in {**self.env, **env}.items() if value is not None}
+        process = Process(name, args, merged, self.log_dir)
         self.processes.append(process)
         return process
 
@@ -275,16 +277,17 @@ class Stack:
         self.processes.append(web.process)
         return web
 
-    def start_worker(self) -> Process:
+    def start_worker(self, *, node: str | None = None, **env) -> Process:
         args = [sys.executable, "-m", "celery", "-A", "codevance_api", "worker", "--queues", self.queue,
-                "--hostname", self.node, "--concurrency", "1", "--without-gossip", "--without-mingle",
+                "--hostname", node or self.node, "--concurrency", "1", "--without-gossip", "--without-mingle",
                 "--loglevel", "INFO"]
-        return self._start(f"worker-{len(self.processes)}", args)
+        return self._start(f"worker-{len(self.processes)}", args, **env)
 
-    def start_beat(self) -> Process:
+    def start_beat(self, **env) -> Process:
+        name = f"beat-{len(self.processes)}"
         args = [sys.executable, "-m", "celery", "-A", "codevance_api", "beat", "--loglevel", "INFO",
-                "--schedule", str(self.log_dir / "celerybeat-schedule")]
-        return self._start(f"beat-{len(self.processes)}", args)
+                "--schedule", str(self.log_dir / f"celerybeat-schedule-{name}")]
+        return self._start(name, args, **env)
 
     def publish_again(self, notification_id: int):
         """Put a second copy of a notification's task message on the queue (a duplicate delivery)."""
