@@ -76,6 +76,20 @@ DATABASES = {
     )
 }
 
+# --- SQLite, the embedded default (issue 13): concurrent writers wait their turn, never a 500 ----------
+# BEGIN IMMEDIATE takes the write lock when a transaction starts: a transaction that read first and
+# then wrote could not upgrade its lock and SQLite would fail it at once, busy timeout or not. WAL
+# lets readers go on while one writer writes. A lock still held after the timeout answers 503 with
+# Retry-After (codevance_api/core/busy.py).
+SQLITE_BUSY_TIMEOUT_SECONDS = config("SQLITE_BUSY_TIMEOUT_SECONDS", default=20, cast=float)
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": SQLITE_BUSY_TIMEOUT_SECONDS,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+        f"PRAGMA busy_timeout={int(SQLITE_BUSY_TIMEOUT_SECONDS * 1000)}",
+    }
+
 AUTH_USER_MODEL = "accounts.User"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -291,6 +305,8 @@ INSTALLED_APPS.insert(INSTALLED_APPS.index("django.contrib.staticfiles"), "colle
 # The request id first, so every later line (even a redirect's) carries it; axes last, as it asks.
 MIDDLEWARE.insert(0, "codevance_api.core.request_id.RequestIdMiddleware")
 MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+# A database lock that outlasted its timeout is a 503 with Retry-After, in the API and the pages (issue 13).
+MIDDLEWARE.append("codevance_api.core.busy.DatabaseBusyMiddleware")
 
 # --- Cache: shared by every worker when REDIS_URL is set (throttle counters live here) ----------
 
