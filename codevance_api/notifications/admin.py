@@ -1,6 +1,8 @@
 from django.contrib import admin, messages
 from django.template.defaultfilters import truncatechars
 
+from codevance_api.core.admin import RangeCheckedAdminMixin
+
 from .models import Notification, NotificationState
 from .services import notifications_send_again
 
@@ -20,7 +22,7 @@ def send_again(modeladmin, request, queryset):
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(RangeCheckedAdminMixin, admin.ModelAdmin):
     list_display = ("id", "event", "recipient", "anticipation", "state", "attempts", "error", "created_at", "sent_at")
     list_filter = ("state", "event", "created_at")
     search_fields = ("recipient", "anticipation__id", "anticipation__payment__id", "last_error")

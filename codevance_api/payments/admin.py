@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 
+from codevance_api.core.admin import RangeCheckedAdminMixin
 from codevance_api.core.errors import ApplicationError
 
 from . import services
@@ -9,7 +10,7 @@ from .selectors import payment_status
 
 
 @admin.register(Supplier)
-class SupplierAdmin(admin.ModelAdmin):
+class SupplierAdmin(RangeCheckedAdminMixin, admin.ModelAdmin):
     list_display = ("corporate_name", "cnpj", "user")
     search_fields = ("corporate_name", "reg_number", "user__email")
     autocomplete_fields = ("user",)
@@ -31,7 +32,7 @@ class AnticipationInline(admin.StackedInline):
 
 
 @admin.register(Payment)
-class PaymentAdmin(admin.ModelAdmin):
+class PaymentAdmin(RangeCheckedAdminMixin, admin.ModelAdmin):
     list_display = ("id", "supplier", "due_date", "value", "status", "creation_date")
     list_filter = ("due_date", "anticipation__status", "supplier")
     search_fields = ("id", "supplier__corporate_name", "supplier__reg_number")
@@ -87,7 +88,7 @@ class RequestLogInline(admin.TabularInline):
 
 
 @admin.register(Anticipation)
-class AnticipationAdmin(admin.ModelAdmin):
+class AnticipationAdmin(RangeCheckedAdminMixin, admin.ModelAdmin):
     list_display = ("id", "payment", "supplier", "status", "new_due_date", "new_value", "creation_date")
     list_filter = ("status", "new_due_date", "payment__supplier")
     search_fields = ("id", "payment__id", "payment__supplier__corporate_name")
@@ -117,7 +118,7 @@ class AnticipationAdmin(admin.ModelAdmin):
 
 
 @admin.register(RequestLog)
-class RequestLogAdmin(admin.ModelAdmin):
+class RequestLogAdmin(RangeCheckedAdminMixin, admin.ModelAdmin):
     list_display = ("id", "created_at", "action", "anticipation", "user", "reason")
     list_filter = ("action", "created_at")
     search_fields = ("anticipation__id", "user__email", "reason")

@@ -5,6 +5,8 @@ import django_filters
 from django import forms
 from drf_spectacular.utils import extend_schema_field
 
+from codevance_api.core.ranges import MAX_ID
+
 from . import selectors
 from .models import (
     MAX_PAYMENT_VALUE,
@@ -12,8 +14,6 @@ from .models import (
     PaymentStatus,
     RequestLogAction,
 )
-
-MAX_ID = 2**63 - 1
 
 
 class IdFilter(django_filters.Filter):

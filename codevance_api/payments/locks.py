@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db import router
 
+from codevance_api.core.ranges import id_in_range
 from codevance_api.core.statements import Columns, Statement, model_columns
 
 from .models import Anticipation, Payment, Supplier
@@ -73,7 +74,7 @@ _PAYMENT_BY_ID_AND_SUPPLIER = payment_by_id_statement(
 
 def lock_payment(*, pk: int, supplier_id: int | None) -> LockedPayment | None:
     """Lock payment `pk` (only if it is `supplier_id`'s, when given). Call inside a transaction."""
-    if not isinstance(pk, int) or not 0 < pk < 2**63:
+    if not id_in_range(pk):
         return None
     alias = router.db_for_write(Payment)
     if supplier_id is None:
@@ -112,7 +113,7 @@ _ANTICIPATION_BY_ID = Statement(_build_anticipation_statement)
 
 def lock_anticipation(*, pk: int) -> LockedAnticipation | None:
     """Lock anticipation `pk` (every anticipation: only operators decide). Call inside a transaction."""
-    if not isinstance(pk, int) or not 0 < pk < 2**63:
+    if not id_in_range(pk):
         return None
     alias = router.db_for_write(Anticipation)
     row = _ANTICIPATION_BY_ID.fetchone(alias, [pk])

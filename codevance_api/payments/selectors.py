@@ -7,6 +7,7 @@ from django.db.models import CharField, DateField, Exists, Expression, F, OuterR
 
 from codevance_api.core.dates import today
 from codevance_api.core.errors import ValidationFailed
+from codevance_api.core.ranges import id_in_range
 from codevance_api.core.statements import Columns, Statement, model_columns
 
 from .models import (
@@ -210,7 +211,7 @@ def payment_detail(*, user, pk: int, on: date | None = None) -> Payment | None:
     instead of compiling payment_list's queryset for a single row. Same visibility as
     payments_visible_to, same status rules as the SQL expression (tests hold both to that).
     """
-    if not isinstance(pk, int) or not 0 < pk < 2**63:
+    if not id_in_range(pk):
         return None
     alias = router.db_for_read(Payment)
     if user_is_operator(user):

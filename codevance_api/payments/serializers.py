@@ -4,6 +4,8 @@ import copy
 
 from rest_framework import serializers
 
+from codevance_api.core.ranges import MAX_ID
+
 from .models import (
     MAX_PAYMENT_VALUE,
     MIN_PAYMENT_VALUE,
@@ -73,7 +75,7 @@ class PaymentOutputSerializer(ModelOutputSerializer):
 
 
 class PaymentCreateSerializer(StrictSerializer):
-    supplier = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    supplier = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     due_date = serializers.DateField()
     value = serializers.DecimalField(
         max_digits=12, decimal_places=2, min_value=MIN_PAYMENT_VALUE, max_value=MAX_PAYMENT_VALUE
@@ -88,7 +90,7 @@ class AnticipationOutputSerializer(ModelOutputSerializer):
 
 
 class AnticipationRequestSerializer(StrictSerializer):
-    payment = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    payment = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     new_due_date = serializers.DateField()
 
 
@@ -125,7 +127,7 @@ class QuoteOutputSerializer(serializers.Serializer):
 
 
 class PaymentIdsField(serializers.ListField):
-    child = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    child = serializers.IntegerField(min_value=1, max_value=MAX_ID)
 
     def __init__(self, **kwargs):
         super().__init__(min_length=1, max_length=MAX_BATCH_SIZE, **kwargs)
