@@ -294,15 +294,17 @@ class Stack:
             "NOTIFICATIONS_DISPATCH_EVERY_SECONDS": "0.5",
         }
 
+    def _environment(self, env: dict) -> dict:
+        """The stack's environment with `env` added (a value of None: removed)."""
+        return {key: value for key, value in {**self.env, **env}.items() if value is not None}
+
     def _start(self, name, args, **env) -> Process:
-        """`env` adds to (a value of None: removes from) the stack's environment."""
-        merged = {key: value for key, value in {**self.env, **env}.items() if value is not None}
-        process = Process(name, args, merged, self.log_dir)
+        process = Process(name, args, self._environment(env), self.log_dir)
         self.processes.append(process)
         return process
 
     def start_web(self, *, procfile: bool = False, **env) -> Web:
-        web = Web({**self.env, **env}, self.log_dir, name=f"web-{len(self.processes)}", procfile=procfile)
+        web = Web(self._environment(env), self.log_dir, name=f"web-{len(self.processes)}", procfile=procfile)
         self.processes.append(web.process)
         return web
 

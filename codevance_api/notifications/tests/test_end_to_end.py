@@ -149,7 +149,7 @@ def test_broker_down_at_request_time_loses_nothing(stack, people):
     print(f"request with the broker down answered in {elapsed:.3f} s")
     notification = Notification.objects.get()
     assert notification.state == NotificationState.PENDING  # kept in the outbox
-    assert notification.handover_failed  # and marked: no worker has it
+    assert not notification.handed_over  # and marked: no worker has it
 
     stack.start_worker().wait_for_log(" ready.")
     beat = stack.start_beat()
@@ -176,10 +176,10 @@ def test_broker_outage_recovers_at_the_next_dispatcher_run_at_the_default_grace(
     web.wait_ready()
     _ask(web, supplier, payment)
     failed = Notification.objects.get()
-    assert failed.handover_failed
+    assert not failed.handed_over
     # A row that was handed over a moment ago and whose message is still out there (or lost).
     handed_over = NotificationFactory()
-    assert not handed_over.handover_failed
+    assert handed_over.handed_over
 
     defaults = {"NOTIFICATIONS_DISPATCH_AFTER_SECONDS": None}  # unset: the settings' default grace
     stack.start_worker(**defaults).wait_for_log(" ready.")
@@ -194,7 +194,7 @@ def test_broker_outage_recovers_at_the_next_dispatcher_run_at_the_default_grace(
     stack.settle(Notification.objects.filter(pk=failed.pk))
     failed.refresh_from_db()
     handed_over.refresh_from_db()
-    assert failed.state == NotificationState.SENT and not failed.handover_failed
+    assert failed.state == NotificationState.SENT and failed.handed_over
     assert handed_over.state == NotificationState.PENDING
     assert stack.smtp.to(handed_over.recipient) == []
     assert len(stack.smtp.to(supplier.user.email)) == 1

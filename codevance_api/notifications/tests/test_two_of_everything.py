@@ -6,7 +6,8 @@ operators. One instance of each process is killed (SIGKILL) mid-load. Afterwards
 - every payment has exactly one anticipation and every anticipation exactly one decision;
 - every notification is emailed exactly once (the SMTP server in the test records each message);
 - the write throttle counted one user's requests across both web instances (Redis-shared);
-- both beats ran the dispatcher at the same time, and still no email went out twice.
+- both beats ran the dispatcher at the same time, and still no email went out twice;
+- rows a killed web instance committed but never handed over are sent at the default grace too.
 
 It needs PostgreSQL, RabbitMQ and Redis: it runs in the PostgreSQL pass of `.ci/run` (under CI=true a
 missing service fails it). Everything is bounded: the numbers of requests below, and deadlines.
@@ -27,6 +28,7 @@ from codevance_api.conftest import require_postgresql, service_missing
 from codevance_api.core.dates import today
 from codevance_api.notifications.models import Notification, NotificationState
 from codevance_api.notifications.tests.e2e_support import Stack, rabbitmq_reachable, wait_until
+from codevance_api.notifications.tests.factories import NotificationFactory
 from codevance_api.payments.models import Anticipation, AnticipationStatus, RequestLog, RequestLogAction
 from codevance_api.payments.tests.factories import PaymentFactory, SupplierFactory
 
@@ -69,9 +71,11 @@ def stack(transactional_db, tmp_path):
             "WEB_CONCURRENCY": "2",
             "GUNICORN_THREADS": "4",
             "CELERY_CONCURRENCY": "2",
-            # Handed-over rows get 2 s of grace, so both dispatchers keep re-enqueuing rows that workers
-            # are still delivering: the harshest test of "never twice".
-            "NOTIFICATIONS_DISPATCH_AFTER_SECONDS": "2",
+            # The default grace (300 s) for rows handed over: nothing here may depend on it. Beat ticks
+            # twice a second (60 s by default) so that the test is short; rows not yet handed over are
+            # picked up by both dispatchers while the web processes hand them over: the harshest test
+            # of "never twice".
+            "NOTIFICATIONS_DISPATCH_AFTER_SECONDS": None,
             "NOTIFICATIONS_DISPATCH_EVERY_SECONDS": "0.5",
         }
     )
@@ -105,6 +109,8 @@ def test_two_of_everything_loses_nothing_and_sends_every_email_exactly_once(stac
                 for _ in range(PAYMENTS_EACH)]
     operators = [UserFactory(is_operator=True) for _ in range(OPERATORS)]
     throttled = SupplierFactory()
+    # What a web instance killed between its commit and the hand-over to the broker leaves behind.
+    orphans = [NotificationFactory(handed_over=False) for _ in range(3)]
 
     webs = [stack.start_web(procfile=True), stack.start_web(procfile=True)]
     workers = [stack.start_procfile("worker", f"--hostname=w{i}-{stack.node}") for i in range(2)]
@@ -134,7 +140,7 @@ def test_two_of_everything_loses_nothing_and_sends_every_email_exactly_once(stac
 
     # Load 2: every anticipation decided twice at once by two operators through both instances;
     # half-way through, one instance of each process is killed.
-    anticipations = list(Anticipation.objects.order_by("pk").values_list("pk", flat=True))
+    anticipations = list(Anticipation.objects.filter(payment__in=payments).order_by("pk").values_list("pk", flat=True))
     tokens = itertools.cycle([_token(operator) for operator in operators])
     jobs = [(i, pk, next(tokens), "AD"[i % 2]) for i, pk in enumerate(pk for pk in anticipations for _ in range(2))]
     runs_before_kill = [beat.log().count(DISPATCH_RUN) for beat in beats]
@@ -162,19 +168,21 @@ def test_two_of_everything_loses_nothing_and_sends_every_email_exactly_once(stac
     assert all(process.popen.poll() is not None for process in (webs[0].process, workers[0], beats[0]))
 
     # Every payment has one anticipation; every anticipation one decision.
-    assert Anticipation.objects.count() == len(payments)
-    assert not Anticipation.objects.filter(status=AnticipationStatus.PENDING_CONFIRMATION).exists()
-    decisions = Counter(RequestLog.objects.exclude(action=RequestLogAction.REQUESTED).values_list(
-        "anticipation_id", flat=True))
-    assert sorted(decisions) == anticipations and set(decisions.values()) == {1}
-    assert RequestLog.objects.filter(action=RequestLogAction.REQUESTED).count() == len(payments)
+    loaded = Anticipation.objects.filter(payment__in=payments)
+    logs = RequestLog.objects.filter(anticipation__in=loaded)
+    assert loaded.count() == len(payments)
+    assert not loaded.filter(status=AnticipationStatus.PENDING_CONFIRMATION).exists()
+    decisions = Counter(logs.exclude(action=RequestLogAction.REQUESTED).values_list("anticipation_id", flat=True))
+    assert sorted(decisions) == sorted(loaded.values_list("pk", flat=True)) and set(decisions.values()) == {1}
+    assert logs.filter(action=RequestLogAction.REQUESTED).count() == len(payments)
 
     # Every notification is sent, and arrives exactly once.
     notifications = Notification.objects.all()
     wait_until(lambda: not notifications.filter(state=NotificationState.PENDING).exists(), timeout=DEADLINE,
                what=f"every notification to be sent (logs in {stack.log_dir})", interval=0.5)
     wait_until(lambda: stack.worker_queue_empty(), timeout=DEADLINE, what="the queue to drain", interval=0.5)
-    assert notifications.count() == RequestLog.objects.count() == 2 * len(payments)
+    assert notifications.filter(anticipation__in=loaded).count() == logs.count() == 2 * len(payments)
+    assert notifications.count() == 2 * len(payments) + len(orphans)
     assert set(notifications.values_list("state", flat=True)) == {NotificationState.SENT}
     expected = Counter(
         (recipient, SUBJECTS[event].format(payment_id))

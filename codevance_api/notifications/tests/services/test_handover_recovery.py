@@ -46,20 +46,20 @@ def _broker_up(monkeypatch):
 
 @pytest.mark.parametrize("error", BROKER_ERRORS, ids=lambda e: type(e).__name__)
 def test_a_failed_handover_is_recorded_on_the_row(monkeypatch, frozen_today, error):
-    notification = NotificationFactory()
+    notification = NotificationFactory(handed_over=True)  # a dispatcher's re-enqueue of a lost message
     _broker_down(monkeypatch, error)
     assert notification_enqueue(notification_id=notification.pk) is False
     notification.refresh_from_db()
-    assert notification.handover_failed is True
+    assert notification.handed_over is False
     assert notification.state == NotificationState.PENDING
 
 
-def test_a_successful_handover_leaves_the_row_unmarked(monkeypatch, frozen_today):
-    notification = NotificationFactory()
+def test_a_successful_handover_is_recorded_on_the_row(monkeypatch, frozen_today):
+    notification = NotificationFactory(handed_over=False)
     _broker_up(monkeypatch)
     assert notification_enqueue(notification_id=notification.pk) is True
     notification.refresh_from_db()
-    assert notification.handover_failed is False
+    assert notification.handed_over is True
 
 
 def test_a_request_made_while_the_broker_is_down_marks_its_notification(
@@ -71,12 +71,12 @@ def test_a_request_made_while_the_broker_is_down_marks_its_notification(
         payment_services.anticipation_request(
             actor=supplier.user, payment_id=payment.pk, new_due_date=payment.due_date - timedelta(days=10)
         )
-    assert list(Notification.objects.values_list("state", "handover_failed")) == [(NotificationState.PENDING, True)]
+    assert list(Notification.objects.values_list("state", "handed_over")) == [(NotificationState.PENDING, False)]
 
 
 def test_dispatcher_enqueues_a_failed_handover_at_its_next_run_at_the_default_grace(monkeypatch, frozen_today):
     assert settings.NOTIFICATIONS_DISPATCH_AFTER_SECONDS == 300  # the default grace is in force
-    notification = NotificationFactory()
+    notification = NotificationFactory(handed_over=True)
     _broker_down(monkeypatch)
     notification_enqueue(notification_id=notification.pk)
 
@@ -86,11 +86,11 @@ def test_dispatcher_enqueues_a_failed_handover_at_its_next_run_at_the_default_gr
         assert notifications_dispatch() == 1
     assert len(calls) == 1
     notification.refresh_from_db()
-    assert notification.handover_failed is False  # handed over now: a worker has it
+    assert notification.handed_over is True  # handed over now: a worker has it
 
 
 def test_dispatcher_enqueues_a_failed_handover_even_right_away(monkeypatch, frozen_today):
-    notification = NotificationFactory()
+    notification = NotificationFactory(handed_over=True)
     _broker_down(monkeypatch)
     notification_enqueue(notification_id=notification.pk)
     calls = _broker_up(monkeypatch)
@@ -114,35 +114,52 @@ def test_dispatcher_still_enqueues_handed_over_rows_past_the_grace(monkeypatch, 
 
 
 def test_a_failed_handover_scheduled_for_later_waits_for_its_time(monkeypatch, frozen_today):
-    NotificationFactory(handover_failed=True, next_attempt_at=timezone.now() + timedelta(seconds=30))
+    NotificationFactory(handed_over=False, next_attempt_at=timezone.now() + timedelta(seconds=30))
     calls = _broker_up(monkeypatch)
     assert notifications_dispatch() == 0
     assert calls == []
 
 
 def test_sent_and_failed_rows_are_never_enqueued_whatever_their_mark(monkeypatch, frozen_today):
-    NotificationFactory(handover_failed=True, state=NotificationState.SENT, sent_at=timezone.now())
-    NotificationFactory(handover_failed=True, state=NotificationState.FAILED, attempts=5)
+    NotificationFactory(handed_over=False, state=NotificationState.SENT, sent_at=timezone.now())
+    NotificationFactory(handed_over=False, state=NotificationState.FAILED, attempts=5)
     calls = _broker_up(monkeypatch)
     assert notifications_dispatch() == 0
     assert calls == []
 
 
 def test_a_dispatcher_run_that_fails_to_hand_over_keeps_the_mark_for_the_next_run(monkeypatch, frozen_today):
-    notification = NotificationFactory(handover_failed=True)
+    notification = NotificationFactory(handed_over=False)
     _broker_down(monkeypatch)
     assert notifications_dispatch() == 0
     notification.refresh_from_db()
-    assert notification.handover_failed is True
+    assert notification.handed_over is False
     calls = _broker_up(monkeypatch)
     assert notifications_dispatch() == 1
     assert len(calls) == 1
 
 
+def test_a_row_whose_web_process_died_before_the_handover_is_enqueued_at_the_next_run(monkeypatch, frozen_today):
+    # Committed, then SIGKILL before the on-commit hand-over: nothing ever tried, nothing recorded a failure.
+    NotificationFactory(handed_over=False)
+    calls = _broker_up(monkeypatch)
+    assert notifications_dispatch() == 1
+    assert len(calls) == 1
+
+
+def test_a_new_notification_starts_not_handed_over(frozen_today, supplier, monkeypatch):
+    _broker_up(monkeypatch)
+    payment = PaymentFactory(supplier=supplier)
+    payment_services.anticipation_request(  # no on-commit callbacks run: as if the process died right after
+        actor=supplier.user, payment_id=payment.pk, new_due_date=payment.due_date - timedelta(days=10)
+    )
+    assert list(Notification.objects.values_list("handed_over", flat=True)) == [False]
+
+
 def test_the_dispatch_command_threshold_does_not_delay_failed_handovers(monkeypatch, frozen_today, capsys):
     from django.core.management import call_command
 
-    NotificationFactory(handover_failed=True)
+    NotificationFactory(handed_over=False)
     NotificationFactory(next_attempt_at=timezone.now() - timedelta(seconds=30))
     _broker_up(monkeypatch)
     call_command("dispatch_notifications", "--older-than", "3600")
