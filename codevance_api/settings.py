@@ -467,3 +467,5 @@ SPECTACULAR_SETTINGS = {
         "RequestLogActionEnum": "codevance_api.payments.models.RequestLogAction",
     },
 }
+# Ids in URL paths use the range-checked `<id:pk>` converter (core/ranges.py, issue 13): still integers.
+SPECTACULAR_SETTINGS["PATH_CONVERTER_OVERRIDES"] = {"id": int}
