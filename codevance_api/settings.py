@@ -147,6 +147,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks.
     "axes.middleware.AxesMiddleware",
+    # A database lock that outlasted its timeout is a 503 with Retry-After, in the pages too (core/busy.py).
+    "codevance_api.core.busy.DatabaseBusyMiddleware",
 ]
 
 # --- Database ---------------------------------------------------------------------------------
@@ -164,6 +166,19 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
         **DATABASES["default"].get("OPTIONS", {}),  # any given in the URL's query string
         "connect_timeout": config("DB_CONNECT_TIMEOUT", default=5, cast=int),
         **({"sslmode": "require"} if config("DATABASE_SSL_REQUIRE", default=PRODUCTION, cast=bool) else {}),
+    }
+# SQLite, the embedded default: concurrent writers wait their turn, never a 500. BEGIN IMMEDIATE
+# takes the write lock when a transaction starts: a transaction that read first and then wrote
+# could not upgrade its lock and SQLite would fail it at once, busy timeout or not. WAL lets
+# readers go on while one writer writes. A lock still held after the timeout answers 503 with
+# Retry-After (core/busy.py).
+SQLITE_BUSY_TIMEOUT_SECONDS = config("SQLITE_BUSY_TIMEOUT_SECONDS", default=20, cast=float)
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": SQLITE_BUSY_TIMEOUT_SECONDS,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+        f"PRAGMA busy_timeout={int(SQLITE_BUSY_TIMEOUT_SECONDS * 1000)}",
     }
 # PostgreSQL cancels any statement running longer than this many milliseconds (0: no limit), for
 # requests, Celery tasks and commands alike; set it to 0 for a long one-off `migrate` (or behind a
@@ -308,6 +323,8 @@ SPECTACULAR_SETTINGS = {
         "AnticipationStatusEnum": "codevance_api.payments.models.AnticipationStatus",
         "RequestLogActionEnum": "codevance_api.payments.models.RequestLogAction",
     },
+    # Ids in URL paths use the range-checked `<id:pk>` converter (core/ranges.py): still integers.
+    "PATH_CONVERTER_OVERRIDES": {"id": int},
 }
 
 # --- Language and time ------------------------------------------------------------------------

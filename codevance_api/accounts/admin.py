@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 
+from codevance_api.core.admin import RangeCheckedAdminMixin
+
 from .identity import canonical_email
 from .models import User
 from .services import user_set_operator
@@ -44,7 +46,7 @@ class EmailUserChangeForm(CanonicalEmailMixin, UserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(RangeCheckedAdminMixin, DjangoUserAdmin):
     form = EmailUserChangeForm
     add_form = EmailUserCreationForm
     ordering = ("email",)

@@ -8,6 +8,12 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from django.core.signals import request_finished
+        from django.urls import register_converter
+
+        from .ranges import IdConverter
+
+        # Ids in URL paths are range-checked before any view or query sees them (core/ranges.py).
+        register_converter(IdConverter, "id")
 
         from .request_id import forget_request_id
 

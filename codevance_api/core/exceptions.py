@@ -11,6 +11,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
+from .busy import DatabaseBusy, busy_response, database_busy
 from .errors import ApplicationError
 
 
@@ -50,6 +51,8 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif database_busy(exc):
+        exc = DatabaseBusy()
     if not isinstance(exc, exceptions.APIException):
         return None
 
@@ -125,4 +128,13 @@ def handler400(request, exception=None):
 
 handler403 = json_error_view(status.HTTP_403_FORBIDDEN, "permission_denied", "Forbidden.")
 handler404 = json_error_view(status.HTTP_404_NOT_FOUND, "not_found", "Not found.")
-handler500 = json_error_view(status.HTTP_500_INTERNAL_SERVER_ERROR, "server_error", "Internal server error.")
+_server_error = json_error_view(status.HTTP_500_INTERNAL_SERVER_ERROR, "server_error", "Internal server error.")
+
+
+def handler500(request):
+    """The last resort; a busy database that surfaced outside a view (a session saved on the way out) is a 503."""
+    import sys
+
+    if database_busy(sys.exc_info()[1]):
+        return busy_response(request)
+    return _server_error(request)

@@ -41,6 +41,7 @@ from rest_framework.settings import api_settings
 from rest_framework.utils.urls import replace_query_param
 
 from . import list_counts
+from .ranges import column_accepts
 
 MAX_PAGE_SIZE = 100
 PAGE_QUERY_PARAM = "page"
@@ -230,14 +231,16 @@ class CursorPagination(BasePagination):
             raise invalid
         if names != [self._order_by_term(n, d) for n, d in self.ordering] or not isinstance(backwards, bool):
             raise invalid
-        if not isinstance(raw_values, list) or len(raw_values) != len(self.fields):
+        if not isinstance(raw_values, list) or len(raw_values) != len(self.fields) or not all(
+            isinstance(value, str) for value in raw_values  # as encoded: a number or a list was made by hand
+        ):
             raise invalid
         try:
             values = [field.to_python(value) for field, value in zip(self.fields, raw_values)]
         except (DjangoValidationError, TypeError, ValueError):
             raise invalid
-        if any(value is None for value in values):
-            raise invalid
+        if any(value is None or not column_accepts(field, value) for field, value in zip(self.fields, values)):
+            raise invalid  # beyond its column's range (core/ranges.py): the query would overflow
         return {"backwards": backwards, "values": values}
 
     def _encode_cursor(self, row, *, backwards: bool) -> str:

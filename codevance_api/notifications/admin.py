@@ -3,6 +3,7 @@ import math
 from django.contrib import admin, messages
 from django.template.defaultfilters import truncatechars
 
+from codevance_api.core.admin import RangeCheckedAdminMixin
 from codevance_api.core.throttling import write_wait
 
 from .models import Notification, NotificationState
@@ -39,7 +40,7 @@ def send_again(modeladmin, request, queryset):
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(RangeCheckedAdminMixin, admin.ModelAdmin):
     list_display = ("id", "event", "recipient", "anticipation", "state", "attempts", "error", "created_at", "sent_at")
     list_filter = ("state", "event", "created_at")
     search_fields = ("recipient", "anticipation__id", "anticipation__payment__id", "last_error")

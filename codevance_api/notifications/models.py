@@ -45,6 +45,11 @@ class Notification(models.Model):
     # dispatcher re-enqueues pending rows whose attempt is overdue by more than its threshold.
     next_attempt_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # True once the broker took a message for this row. False while it was never handed over: the
+    # hand-over failed (broker down) or never happened (the web process died after its commit). No
+    # worker has such a row, so the dispatcher's next run enqueues it without the grace that rows
+    # handed over get (NOTIFICATIONS_DISPATCH_AFTER_SECONDS).
+    handed_over = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]

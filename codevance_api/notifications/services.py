@@ -6,8 +6,8 @@
   broker cannot take it, the row simply stays pending.
 - `notification_deliver` is one delivery attempt, run by the Celery task: lock, skip if not
   pending, send, mark sent; SMTP errors schedule a retry or, at the last attempt, mark it failed.
-- `notifications_dispatch` re-enqueues pending rows whose attempt is overdue (broker down when
-  they were written, message lost), so nothing stays pending for good.
+- `notifications_dispatch` re-enqueues pending rows whose hand-over to the broker failed (at its
+  next run) and those whose attempt is overdue (message lost), so nothing stays pending for good.
 - `notifications_send_again` is the operator's way back for failed ones.
 """
 
@@ -21,6 +21,7 @@ from smtplib import SMTPException
 
 from django.conf import settings
 from django.db import connections, router, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from codevance_api.payments.models import RequestLog
@@ -91,6 +92,9 @@ def notification_enqueue(*, notification_id: int) -> bool:
 
     Never raises and never waits long (the broker timeouts and the bounded publish retries in
     settings): the outbox row is what guarantees delivery, and it stays pending for the dispatcher.
+    The outcome is recorded on the row (`handed_over`): a row never handed over (this failed, or the
+    process died before trying) is enqueued again at the dispatcher's next run (every
+    NOTIFICATIONS_DISPATCH_EVERY_SECONDS) instead of after the grace of rows a worker may still hold.
     Without a broker (CELERY_TASK_ALWAYS_EAGER) the email is sent right here, in-process.
     """
     from .tasks import send_notification  # the task module imports this one
@@ -104,8 +108,19 @@ def notification_enqueue(*, notification_id: int) -> bool:
             notification_id,
             exc_info=True,
         )
+        _record_handover(notification_id, handed_over=False)
         return False
+    _record_handover(notification_id, handed_over=True)
     return True
+
+
+def _record_handover(notification_id: int, *, handed_over: bool) -> None:
+    try:
+        Notification.objects.filter(pk=notification_id).exclude(handed_over=handed_over).update(
+            handed_over=handed_over
+        )
+    except Exception:  # noqa: BLE001 - the database may be unreachable too; the grace still catches the row
+        logger.warning("notification %s: could not record its hand-over", notification_id, exc_info=True)
 
 
 def retry_delay(attempt: int, *, rng: random.Random | None = None) -> float:
@@ -236,19 +251,26 @@ def _deliver(notification_id: int) -> Delivery:
 
 
 def notifications_dispatch(*, overdue_after: timedelta | None = None, limit: int = 500) -> int:
-    """Enqueue again the pending notifications whose attempt is overdue by more than `overdue_after`.
+    """Enqueue again the pending notifications that no worker holds.
 
-    They are the ones whose hand-over to the broker failed (broker down at commit) or whose
-    message was lost. Returns how many were handed to the broker; stops at the first refusal
-    (the broker is down: the next run tries again). Running it twice, or while a worker is
-    delivering the same rows, never sends an email twice: delivery locks the row and skips it
-    once sent.
+    Two kinds: those never handed over to the broker (`handed_over` false: broker down at commit or
+    at an earlier run, or the web process died between its commit and the hand-over) are enqueued at
+    once, whatever `overdue_after`; those that were handed over but whose attempt is overdue by more
+    than `overdue_after` (default NOTIFICATIONS_DISPATCH_AFTER_SECONDS; their message was lost, or a
+    worker is slow) get that grace, so a row a worker still holds is rarely enqueued twice. Returns
+    how many were handed to the broker; stops at the first refusal (the broker is down: the next run
+    tries again).
+    Running it twice, or while a worker is delivering the same rows, never sends an email twice:
+    delivery locks the row and skips it once sent.
     """
     if overdue_after is None:
         overdue_after = timedelta(seconds=settings.NOTIFICATIONS_DISPATCH_AFTER_SECONDS)
     now = timezone.now()
     overdue = list(
-        Notification.objects.filter(state=NotificationState.PENDING, next_attempt_at__lte=now - overdue_after)
+        Notification.objects.filter(state=NotificationState.PENDING)
+        .filter(
+            Q(next_attempt_at__lte=now - overdue_after) | Q(handed_over=False, next_attempt_at__lte=now)
+        )
         .order_by("next_attempt_at", "pk")
         .values_list("pk", "next_attempt_at")[:limit]
     )
@@ -256,7 +278,7 @@ def notifications_dispatch(*, overdue_after: timedelta | None = None, limit: int
     for pk, due in overdue:
         # Mark it as just enqueued first, so the next run leaves it alone while the worker has it.
         Notification.objects.filter(pk=pk, state=NotificationState.PENDING).update(next_attempt_at=now)
-        if not notification_enqueue(notification_id=pk):
+        if not notification_enqueue(notification_id=pk):  # which records the hand-over's outcome
             Notification.objects.filter(pk=pk, state=NotificationState.PENDING, next_attempt_at=now).update(
                 next_attempt_at=due
             )

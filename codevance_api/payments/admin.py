@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from codevance_api.core import list_counts
+from codevance_api.core.admin import RangeCheckedAdminMixin
 from codevance_api.core.errors import ApplicationError
 from codevance_api.core.throttling import write_wait
 
@@ -45,7 +46,7 @@ class SupplierAdminForm(forms.ModelForm):
 
 
 @admin.register(Supplier)
-class SupplierAdmin(admin.ModelAdmin):
+class SupplierAdmin(RangeCheckedAdminMixin, admin.ModelAdmin):
     form = SupplierAdminForm
     list_display = ("corporate_name", "cnpj", "user")
     search_fields = ("corporate_name", "reg_number", "user__email")
@@ -81,7 +82,7 @@ class AnticipationInline(admin.StackedInline):
 
 
 @admin.register(Payment)
-class PaymentAdmin(admin.ModelAdmin):
+class PaymentAdmin(RangeCheckedAdminMixin, admin.ModelAdmin):
     list_display = ("id", "supplier", "due_date", "value", "status", "creation_date")
     list_filter = ("due_date", "anticipation__status", "supplier")
     search_fields = ("id", "supplier__corporate_name", "supplier__reg_number")
@@ -168,7 +169,7 @@ class RequestLogInline(admin.TabularInline):
 
 
 @admin.register(Anticipation)
-class AnticipationAdmin(admin.ModelAdmin):
+class AnticipationAdmin(RangeCheckedAdminMixin, admin.ModelAdmin):
     list_display = ("id", "payment", "supplier", "status", "new_due_date", "new_value", "creation_date")
     list_filter = ("status", "new_due_date", "payment__supplier")
     search_fields = ("id", "payment__id", "payment__supplier__corporate_name")
@@ -198,7 +199,7 @@ class AnticipationAdmin(admin.ModelAdmin):
 
 
 @admin.register(RequestLog)
-class RequestLogAdmin(admin.ModelAdmin):
+class RequestLogAdmin(RangeCheckedAdminMixin, admin.ModelAdmin):
     list_display = ("id", "created_at", "action", "anticipation", "user", "reason")
     list_filter = ("action", "created_at")
     search_fields = ("anticipation__id", "user__email", "reason")

@@ -6,6 +6,7 @@ from django import forms
 from drf_spectacular.utils import extend_schema_field
 
 from codevance_api.core.errors import ValidationFailed
+from codevance_api.core.ranges import MAX_ID
 
 from . import selectors
 from .models import (
@@ -14,8 +15,6 @@ from .models import (
     PaymentStatus,
     RequestLogAction,
 )
-
-MAX_ID = 2**63 - 1
 
 
 class IdFilter(django_filters.Filter):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from codevance_api.core import list_counts
 from codevance_api.core.dates import today
 from codevance_api.core.errors import ApplicationError, Forbidden, ValidationFailed
+from codevance_api.core.ranges import id_in_range
 from codevance_api.core.statements import Columns, Statement, model_columns
 
 from . import business_days, rules
@@ -240,7 +241,7 @@ def payment_detail(*, user, pk: int, on: date | None = None) -> Payment | None:
     per CPU second (block quartiles +36 % to +48 %; A/B in one process on the benchmark's 100k
     payments, PostgreSQL, 2026-11-29; docs/development.md, "Hand-written SQL").
     """
-    if not isinstance(pk, int) or not 0 < pk < 2**63:
+    if not id_in_range(pk):
         return None
     alias = router.db_for_read(Payment)
     if user_is_operator(user):

@@ -7,6 +7,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from codevance_api.core.ranges import MAX_ID
+
 from .cnpj import format_cnpj
 from .models import (
     MAX_PAYMENT_VALUE,
@@ -95,7 +97,7 @@ class PaymentOutputSerializer(ModelOutputSerializer):
 
 
 class PaymentCreateSerializer(StrictSerializer):
-    supplier = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    supplier = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     due_date = serializers.DateField()
     value = serializers.DecimalField(
         max_digits=12, decimal_places=2, min_value=MIN_PAYMENT_VALUE, max_value=MAX_PAYMENT_VALUE
@@ -116,7 +118,7 @@ class AnticipationOutputSerializer(ModelOutputSerializer):
 
 
 class AnticipationRequestSerializer(StrictSerializer):
-    payment = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    payment = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     new_due_date = serializers.DateField()
 
 
@@ -170,7 +172,7 @@ def quote_data(quote) -> dict:
 
 
 class PaymentIdsField(serializers.ListField):
-    child = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    child = serializers.IntegerField(min_value=1, max_value=MAX_ID)
 
     def __init__(self, **kwargs):
         super().__init__(min_length=1, max_length=MAX_BATCH_SIZE, **kwargs)

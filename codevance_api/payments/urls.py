@@ -16,7 +16,7 @@ class Router(DefaultRouter):
     include_format_suffixes = False
 
 
-router = Router(use_regex_path=False)  # path converters: <int:pk>
+router = Router(use_regex_path=False)  # path converters: <id:pk> (core.ranges: 1 to 2**63-1, else 404)
 router.register("payments", views.PaymentViewSet, basename="payment")
 router.register("anticipations", views.AnticipationViewSet, basename="anticipation")
 router.register("logs", views.RequestLogViewSet, basename="requestlog")

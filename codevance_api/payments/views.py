@@ -408,7 +408,7 @@ class PaymentViewSet(
     serializer_class = PaymentOutputSerializer
     filter_backends = [DjangoFilterBackend]
     filterset_class = PaymentFilter
-    lookup_value_converter = "int"  # <int:pk>, as the URLs always were
+    lookup_value_converter = "id"  # <id:pk>: an integer id within the column (core.ranges), else 404
     count_cache_name = "payments"
     csv_filename = "payments.csv"
     # The JSON row's columns, in its order and formats.
@@ -476,7 +476,7 @@ class AnticipationViewSet(
     serializer_class = AnticipationOutputSerializer
     filter_backends = [DjangoFilterBackend]
     filterset_class = AnticipationFilter
-    lookup_value_converter = "int"  # <int:pk>, as the URLs always were
+    lookup_value_converter = "id"  # <id:pk>: an integer id within the column (core.ranges), else 404
     count_cache_name = "anticipations"
 
     def get_permissions(self):

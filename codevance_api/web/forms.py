@@ -6,6 +6,7 @@ from datetime import timedelta
 from django import forms
 
 from codevance_api.core.dates import today
+from codevance_api.core.ranges import ID_PATTERN, parse_id
 from codevance_api.payments import business_days
 from codevance_api.payments.models import REASON_MAX_LENGTH, AnticipationStatus, Payment
 from codevance_api.payments.rules import BATCH_MAX_PAYMENTS
@@ -14,7 +15,7 @@ DECISION_CHOICES = [
     (AnticipationStatus.APPROVED.value, "Approve"),
     (AnticipationStatus.DENIED.value, "Deny"),
 ]
-SINGLE_DECISION = re.compile(r"^(?P<id>[0-9]{1,18}):(?P<decision>A|D)$")
+SINGLE_DECISION = re.compile(rf"^(?P<id>{ID_PATTERN}):(?P<decision>A|D)$")
 
 
 class AnticipationDateForm(forms.Form):
@@ -60,9 +61,10 @@ class IdListField(forms.Field):
             )
         ids = []
         for item in value:
-            if not str(item).isdigit() or int(item) < 1:
+            parsed = parse_id(item)
+            if parsed is None:
                 raise forms.ValidationError(f"{item!r} is not an anticipation number.", code="invalid")
-            ids.append(int(item))
+            ids.append(parsed)
         return list(dict.fromkeys(ids))
 
 
@@ -84,9 +86,9 @@ class DecisionForm(forms.Form):
         single = (data.get("single") or "").strip()
         if single:
             match = SINGLE_DECISION.match(single)
-            if not match:
+            if not match or parse_id(match["id"]) is None:
                 raise forms.ValidationError("Unknown decision button.", code="invalid")
-            data["ids"] = [int(match["id"])]
+            data["ids"] = [parse_id(match["id"])]
             data["decision"] = match["decision"]
             return data
         if self.errors:

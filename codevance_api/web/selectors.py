@@ -12,6 +12,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 
 from codevance_api.core.dates import today
 from codevance_api.core.errors import ApplicationError, ValidationFailed
+from codevance_api.core.ranges import parse_id
 from codevance_api.payments import rules, selectors
 from codevance_api.payments.models import (
     Anticipation,
@@ -200,8 +201,9 @@ def parse_queue_supplier(*, user, raw: str | None) -> Supplier | None:
     if raw is None or raw.strip() == "":
         return None
     supplier = None
-    if raw.strip().isdigit():
-        supplier = selectors.suppliers_visible_to(user).filter(pk=int(raw)).first()
+    supplier_id = parse_id(raw)
+    if supplier_id is not None:
+        supplier = selectors.suppliers_visible_to(user).filter(pk=supplier_id).first()
     if supplier is None:
         raise ValidationFailed(f"Unknown supplier {raw!r}.", field="supplier", code="does_not_exist")
     return supplier

@@ -16,9 +16,9 @@ urlpatterns = [
     path("password-reset/done/", views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("supplier/", views.OverviewView.as_view(), name="overview"),
     path("supplier/payments/", views.PaymentListView.as_view(), name="payments"),
-    path("supplier/payments/<int:pk>/", views.PaymentDetailView.as_view(), name="payment_detail"),
-    path("supplier/payments/<int:pk>/anticipate/", views.AnticipateView.as_view(), name="anticipate"),
-    path("supplier/payments/<int:pk>/quote/", views.QuoteJsonView.as_view(), name="quote"),
+    path("supplier/payments/<id:pk>/", views.PaymentDetailView.as_view(), name="payment_detail"),
+    path("supplier/payments/<id:pk>/anticipate/", views.AnticipateView.as_view(), name="anticipate"),
+    path("supplier/payments/<id:pk>/quote/", views.QuoteJsonView.as_view(), name="quote"),
     path("supplier/history/", views.HistoryView.as_view(), name="history"),
     path("operator/queue/", views.QueueView.as_view(), name="queue"),
 ]

@@ -27,6 +27,7 @@ from codevance_api.core.errors import ApplicationError, NotFound, ValidationFail
 from codevance_api.core.exceptions import error_body
 from codevance_api.core.net import client_ip
 from codevance_api.core.throttling import write_wait
+from codevance_api.core.ranges import parse_id
 from codevance_api.payments import selectors, services
 from codevance_api.payments.models import AnticipationStatus, PaymentStatus
 from codevance_api.payments.serializers import quote_data
@@ -48,13 +49,13 @@ def too_many_requests(request, wait: float, message: str):
 
 def paginate(request, items, per_page: int = PAGE_SIZE) -> Page:
     """`?page=` from 1 up; anything else is a 400 naming the parameter, a page past the end a 404."""
-    raw = request.GET.get("page", "").strip() or "1"
-    if not raw.isdigit() or int(raw) < 1:
+    number = parse_id(request.GET.get("page", "").strip() or "1")
+    if number is None:
         raise ValidationFailed("The page must be a whole number from 1 up.", field="page", code="invalid_page")
     paginator = Paginator(items, per_page)
-    if int(raw) > paginator.num_pages:
+    if number > paginator.num_pages:
         raise NotFound("That page is past the last page.", code="page_not_found")
-    return paginator.page(int(raw))
+    return paginator.page(number)
 
 
 class WebView(View):

@@ -76,6 +76,7 @@ class RecordingSMTP:
         self.refused = 0
         self._refuse_next = 0
         self._hold_next = False
+        self._hold_all = False
         self.holding = threading.Event()  # set while a message is being held
         self._release = threading.Event()
         self._lock = threading.Lock()
@@ -100,7 +101,15 @@ class RecordingSMTP:
         """Keep the next message's sender waiting (no reply to DATA) until `release_held()`."""
         self._hold_next = True
 
+    def hold_all(self):
+        """Keep every sender waiting until `release_held()`: no email is accepted meanwhile, so a worker
+        killed now cannot have had its email accepted without recording it as sent."""
+        self._release.clear()
+        self.holding.clear()
+        self._hold_all = True
+
     def release_held(self):
+        self._hold_all = False
         self._release.set()
 
     async def handle_DATA(self, server, session, envelope):
@@ -109,7 +118,7 @@ class RecordingSMTP:
                 self._refuse_next -= 1
                 self.refused += 1
                 return "451 4.3.0 Temporarily unable to accept the message, try again later"
-            hold, self._hold_next = self._hold_next, False
+            hold, self._hold_next = self._hold_next or self._hold_all, False
         if hold:
             self.holding.set()
             while not self._release.is_set():
@@ -198,14 +207,32 @@ class Process:
         self._log.close()
 
 
-class Web:
-    """The API served by gunicorn, as in production."""
+def procfile_command(kind: str) -> str:
+    """The command of process type `kind` ("web", "worker", "beat") in the Procfile, as the platform runs it."""
+    for line in (PROJECT_DIR / "Procfile").read_text().splitlines():
+        name, _, command = line.partition(":")
+        if name.strip() == kind:
+            return command.strip()
+    raise AssertionError(f"the Procfile has no {kind!r} process")
 
-    def __init__(self, env: dict, log_dir: Path, name: str = "web"):
+
+def procfile_args(kind: str, *extra: str) -> list:
+    """Run the Procfile's command through a shell (it uses ${VAR:-default}), with `extra` arguments appended."""
+    return ["bash", "-c", " ".join(["exec", procfile_command(kind), *extra])]
+
+
+class Web:
+    """The API served by gunicorn, as in production (the Procfile's command when `procfile` is set)."""
+
+    def __init__(self, env: dict, log_dir: Path, name: str = "web", procfile: bool = False):
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
-        args = [sys.executable, "-m", "gunicorn", "codevance_api.wsgi", "--bind", f"127.0.0.1:{self.port}",
-                "--workers", "1", "--timeout", "30", "--log-level", "info"]
+        if procfile:
+            args = procfile_args("web")
+            env = {**env, "PORT": str(self.port), "GUNICORN_BIND_HOST": "127.0.0.1"}
+        else:
+            args = [sys.executable, "-m", "gunicorn", "codevance_api.wsgi", "--bind", f"127.0.0.1:{self.port}",
+                    "--workers", "1", "--timeout", "30", "--log-level", "info"]
         self.process = Process(name, args, env, log_dir)
 
     def wait_ready(self, timeout: float = 30):
@@ -247,6 +274,8 @@ class Stack:
         self.env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "codevance_api.settings",
+            # The Procfile's commands (gunicorn, celery) come from this environment's scripts.
+            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
             "PYTHONUNBUFFERED": "1",
             "DATABASE_URL": database_url(),
             "SECRET_KEY": settings.SECRET_KEY,
@@ -265,26 +294,35 @@ class Stack:
             "NOTIFICATIONS_DISPATCH_EVERY_SECONDS": "0.5",
         }
 
+    def _environment(self, env: dict) -> dict:
+        """The stack's environment with `env` added (a value of None: removed)."""
+        return {key: value for key, value in {**self.env, **env}.items() if value is not None}
+
     def _start(self, name, args, **env) -> Process:
-        process = Process(name, args, {**self.env, **env}, self.log_dir)
+        process = Process(name, args, self._environment(env), self.log_dir)
         self.processes.append(process)
         return process
 
-    def start_web(self, **env) -> Web:
-        web = Web({**self.env, **env}, self.log_dir, name=f"web-{len(self.processes)}")
+    def start_web(self, *, procfile: bool = False, **env) -> Web:
+        web = Web(self._environment(env), self.log_dir, name=f"web-{len(self.processes)}", procfile=procfile)
         self.processes.append(web.process)
         return web
 
-    def start_worker(self) -> Process:
+    def start_worker(self, *, node: str | None = None, **env) -> Process:
         args = [sys.executable, "-m", "celery", "-A", "codevance_api", "worker", "--queues", self.queue,
-                "--hostname", self.node, "--concurrency", "1", "--without-gossip", "--without-mingle",
+                "--hostname", node or self.node, "--concurrency", "1", "--without-gossip", "--without-mingle",
                 "--loglevel", "INFO"]
-        return self._start(f"worker-{len(self.processes)}", args)
+        return self._start(f"worker-{len(self.processes)}", args, **env)
 
-    def start_beat(self) -> Process:
+    def start_procfile(self, kind: str, *extra: str, **env) -> Process:
+        """A worker or beat started by the Procfile's own command (`extra` appended, e.g. a node name)."""
+        return self._start(f"{kind}-{len(self.processes)}", procfile_args(kind, *extra), **env)
+
+    def start_beat(self, **env) -> Process:
+        name = f"beat-{len(self.processes)}"
         args = [sys.executable, "-m", "celery", "-A", "codevance_api", "beat", "--loglevel", "INFO",
-                "--schedule", str(self.log_dir / "celerybeat-schedule")]
-        return self._start(f"beat-{len(self.processes)}", args)
+                "--schedule", str(self.log_dir / f"celerybeat-schedule-{name}")]
+        return self._start(name, args, **env)
 
     def publish_again(self, notification_id: int):
         """Put a second copy of a notification's task message on the queue (a duplicate delivery)."""
@@ -296,6 +334,11 @@ class Stack:
             reply = ask() or {}
             if self.node not in reply or reply[self.node]:
                 return False
+        with self.control.connection_for_write() as conn:
+            return conn.default_channel.queue_declare(self.queue, passive=True).message_count == 0
+
+    def worker_queue_empty(self) -> bool:
+        """No message waits on this stack's queue (whichever workers consume it)."""
         with self.control.connection_for_write() as conn:
             return conn.default_channel.queue_declare(self.queue, passive=True).message_count == 0
 

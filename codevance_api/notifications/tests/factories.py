@@ -30,3 +30,5 @@ class NotificationFactory(factory.django.DjangoModelFactory):
     request_log = factory.LazyAttribute(lambda o: o.anticipation.logs.get(action=ACTION_OF_EVENT[o.event]))
     recipient = factory.LazyAttribute(lambda o: o.anticipation.payment.supplier.user.email)
     state = NotificationState.PENDING
+    # As the broker took it (the usual case); handed_over=False for one the dispatcher must pick up at once.
+    handed_over = True

@@ -18,6 +18,7 @@ from codevance_api.core.dates import today
 from codevance_api.notifications.formatting import format_brl, format_day
 from codevance_api.notifications.models import Notification, NotificationState
 from codevance_api.notifications.tests.e2e_support import CLOSED_PORT_BROKER_URL, Stack, rabbitmq_reachable, wait_until
+from codevance_api.notifications.tests.factories import NotificationFactory
 from codevance_api.payments.tests.factories import PaymentFactory, SupplierFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgresql, pytest.mark.rabbitmq]
@@ -148,6 +149,7 @@ def test_broker_down_at_request_time_loses_nothing(stack, people):
     print(f"request with the broker down answered in {elapsed:.3f} s")
     notification = Notification.objects.get()
     assert notification.state == NotificationState.PENDING  # kept in the outbox
+    assert not notification.handed_over  # and marked: no worker has it
 
     stack.start_worker().wait_for_log(" ready.")
     beat = stack.start_beat()
@@ -157,6 +159,45 @@ def test_broker_down_at_request_time_loses_nothing(stack, people):
     assert len(stack.smtp.to(supplier.user.email)) == 1
     notification.refresh_from_db()
     assert notification.state == NotificationState.SENT
+
+
+# The dispatcher's runs, as beat logs them.
+DISPATCH_RUN = "Sending due task dispatch-notifications"
+
+
+def test_broker_outage_recovers_at_the_next_dispatcher_run_at_the_default_grace(stack, people):
+    """At the default NOTIFICATIONS_DISPATCH_AFTER_SECONDS (300 s), the email of a request made while the
+    broker was down leaves at the dispatcher's next run, not 5 minutes later; a row that was handed over
+    (a worker may hold it) keeps the grace. Beat ticks every second here instead of every 60 s, so that
+    "the next run" is quick to wait for; the grace is the default one."""
+    supplier, _ = people
+    payment = PaymentFactory(supplier=supplier, due_date=today() + timedelta(days=30))
+    web = stack.start_web(CELERY_BROKER_URL=CLOSED_PORT_BROKER_URL)
+    web.wait_ready()
+    _ask(web, supplier, payment)
+    failed = Notification.objects.get()
+    assert not failed.handed_over
+    # A row that was handed over a moment ago and whose message is still out there (or lost).
+    handed_over = NotificationFactory()
+    assert handed_over.handed_over
+
+    defaults = {"NOTIFICATIONS_DISPATCH_AFTER_SECONDS": None}  # unset: the settings' default grace
+    stack.start_worker(**defaults).wait_for_log(" ready.")
+    beat = stack.start_beat(NOTIFICATIONS_DISPATCH_EVERY_SECONDS="1", **defaults)
+    _arrives(stack, supplier.user.email)
+    runs_when_sent = beat.log().count(DISPATCH_RUN)
+    assert runs_when_sent >= 1
+    # Two more runs: the handed-over row, well inside its grace, is still left to its worker.
+    wait_until(lambda: beat.log().count(DISPATCH_RUN) >= runs_when_sent + 2, timeout=DELIVERY_DEADLINE,
+               what="two more dispatcher runs")
+    beat.stop()
+    stack.settle(Notification.objects.filter(pk=failed.pk))
+    failed.refresh_from_db()
+    handed_over.refresh_from_db()
+    assert failed.state == NotificationState.SENT and failed.handed_over
+    assert handed_over.state == NotificationState.PENDING
+    assert stack.smtp.to(handed_over.recipient) == []
+    assert len(stack.smtp.to(supplier.user.email)) == 1
 
 
 def test_smtp_refusing_the_first_two_attempts_still_delivers_once(stack, people):
