@@ -22,6 +22,7 @@ from rest_framework_simplejwt.tokens import RefreshToken
 
 from codevance_api.core.dates import today
 from codevance_api.payments import pricing
+from codevance_api.payments.management.commands.load_demo_data import OPERATOR, SUPPLIERS
 from codevance_api.payments.models import (
     Anticipation,
     AnticipationStatus,
@@ -39,8 +40,9 @@ REFRESH_TOKENS = 400
 # them, near enough (under 1000 days at 3 %/month) that no discount takes the whole value.
 DUE_IN_DAYS = range(60, 900)
 
-OPERATOR_EMAIL = "operator01@email.com"
-SUPPLIER_EMAIL = "user01@email.com"
+# The demo logins (email, password) of load_demo_data: the operator and the first supplier.
+OPERATOR_EMAIL, OPERATOR_PASSWORD = OPERATOR
+SUPPLIER_EMAIL, SUPPLIER_PASSWORD = SUPPLIERS[0][:2]
 
 User = get_user_model()
 on = today()
@@ -112,7 +114,7 @@ with transaction.atomic():
         "today": on.isoformat(),
         "operator": {
             "email": OPERATOR_EMAIL,
-            "password": "operator01",  # nosec B105: the documented demo login (load_demo_data)
+            "password": OPERATOR_PASSWORD,
             **_tokens(operator),
             "suppliers": sorted(Supplier.objects.values_list("pk", flat=True)),
             "own_supplier": None,
@@ -124,7 +126,7 @@ with transaction.atomic():
         },
         "supplier": {
             "email": SUPPLIER_EMAIL,
-            "password": "user01",  # nosec B105: the documented demo login (load_demo_data)
+            "password": SUPPLIER_PASSWORD,
             **_tokens(own.user),
             "suppliers": [own.pk],
             "own_supplier": own.pk,

@@ -22,4 +22,5 @@ listener.set_inheritable(True)
 with open(port_file, "w") as out:
     out.write(str(listener.getsockname()[1]))
 gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
+# The virtualenv's own gunicorn, with the caller's arguments: no shell involved.
 os.execv(gunicorn, [gunicorn, *gunicorn_args, "--bind", f"fd://{listener.fileno()}"])  # nosec B606
