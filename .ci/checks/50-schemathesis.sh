@@ -6,6 +6,9 @@
 # live ids, dates and refresh tokens into the generated cases, so that requests reach each
 # operation's real code; the table printed after each run shows the share of 2xx per operation.
 #
+# The two identities run side by side, each on its own copy of the template database with its own
+# server, so neither changes what the other sees.
+#
 # Deterministic: a fixed seed (SCHEMATHESIS_SEED, printed with the command that replays the run),
 # one fuzzer worker (two workers interleave operations differently on every run, and the operations
 # change each other's data), no hypothesis example database (`--generation-database none`: cases
@@ -38,17 +41,11 @@ IDENTITIES=${FUZZ_AS:-operator supplier}
 DB="${CI_DB_NAME:-codevance_ci}_fuzz"
 TEMPLATE="${DB}_template"
 work=$(mktemp -d)
-server_pid=""
-stop_server() {
-  if [ -n "$server_pid" ]; then
-    kill "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-    server_pid=""
-  fi
-}
+runners=()
 cleanup() {
-  stop_server
-  dropdb -h 127.0.0.1 -U postgres --if-exists "$DB" >/dev/null 2>&1 || true
+  local pid
+  for pid in "${runners[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+  for who in $IDENTITIES; do dropdb -h 127.0.0.1 -U postgres --if-exists "${DB}_$who" >/dev/null 2>&1 || true; done
   dropdb -h 127.0.0.1 -U postgres --if-exists "$TEMPLATE" >/dev/null 2>&1 || true
   rm -rf "$work"
 }
@@ -60,7 +57,6 @@ echo "schemathesis: replay with: $replay"
 
 # The server's settings: nothing from the caller's environment may change what the run does.
 unset REDIS_URL SENTRY_DSN AWS_STORAGE_BUCKET_NAME DJANGO_ENV
-export DATABASE_URL="postgres://postgres@127.0.0.1:5432/$DB"
 export DEBUG=False CELERY_BROKER_URL= LOG_LEVEL=WARNING TIME_ZONE=America/Sao_Paulo
 # Tokens outlive any run (including retries): an expiry half-way would turn into 401s.
 export JWT_ACCESS_MINUTES=1440 JWT_REFRESH_DAYS=2
@@ -72,41 +68,56 @@ export EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend
 export WEB_CONCURRENCY=2 GUNICORN_MAX_REQUESTS=0 GUNICORN_TIMEOUT=300
 
 echo "schemathesis: preparing the template database $TEMPLATE"
-dropdb -h 127.0.0.1 -U postgres --if-exists "$DB" 2>/dev/null
+for who in $IDENTITIES; do dropdb -h 127.0.0.1 -U postgres --if-exists "${DB}_$who" 2>/dev/null; done
 dropdb -h 127.0.0.1 -U postgres --if-exists "$TEMPLATE" 2>/dev/null
 createdb -h 127.0.0.1 -U postgres "$TEMPLATE"
-DATABASE_URL="postgres://postgres@127.0.0.1:5432/$TEMPLATE" $RUN python manage.py migrate --noinput >/dev/null
-DATABASE_URL="postgres://postgres@127.0.0.1:5432/$TEMPLATE" $RUN python manage.py load_demo_data
+export DATABASE_URL="postgres://postgres@127.0.0.1:5432/$TEMPLATE"
+$RUN python manage.py migrate --noinput >/dev/null
+$RUN python manage.py load_demo_data
 export FUZZ_POOL="$work/pool.json"
-DATABASE_URL="postgres://postgres@127.0.0.1:5432/$TEMPLATE" $RUN python manage.py shell <.ci/fuzz/pool.py
+$RUN python manage.py shell <.ci/fuzz/pool.py
 
+# --- Everything below runs once per identity, side by side: each has its own copy of the template,
+# --- its own server and its own files, so neither can change what the other sees.
+
+server_pid=""
+stop_server() {
+  if [ -n "$server_pid" ]; then
+    kill "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+    server_pid=""
+  fi
+}
+
+# A server for identity $1 on a fresh copy of the template; sets $base.
 start_server() {
+  local who=$1 db="${DB}_$1" port_file="$work/$1.port"
   stop_server
-  dropdb -h 127.0.0.1 -U postgres --if-exists "$DB" 2>/dev/null
-  createdb -h 127.0.0.1 -U postgres -T "$TEMPLATE" "$DB"
-  rm -f "$work/port"
-  .venv/bin/python .ci/fuzz/serve.py "$work/port" codevance_api.wsgi --log-level warning \
-    >>"$work/server.log" 2>&1 &
+  dropdb -h 127.0.0.1 -U postgres --if-exists "$db" 2>/dev/null
+  createdb -h 127.0.0.1 -U postgres -T "$TEMPLATE" "$db"
+  rm -f "$port_file"
+  DATABASE_URL="postgres://postgres@127.0.0.1:5432/$db" \
+    .venv/bin/python .ci/fuzz/serve.py "$port_file" codevance_api.wsgi --log-level warning \
+    >>"$work/$who-server.log" 2>&1 &
   server_pid=$!
   # The socket listens before gunicorn starts: wait only for the application to answer, as long
   # as the server lives (a slow start on a loaded machine is not a failure; a dead server is).
-  until [ -s "$work/port" ] && curl -fs "http://127.0.0.1:$(cat "$work/port")/api/schema/" -o /dev/null; do
+  until [ -s "$port_file" ] && curl -fs "http://127.0.0.1:$(cat "$port_file")/api/schema/" -o /dev/null; do
     if ! kill -0 "$server_pid" 2>/dev/null; then
-      cat "$work/server.log"
+      cat "$work/$who-server.log"
       echo "schemathesis: the server did not start" >&2
-      exit 1
+      return 1
     fi
     sleep 0.5
   done
-  base="http://127.0.0.1:$(cat "$work/port")"
+  base="http://127.0.0.1:$(cat "$port_file")"
 }
 
 # One schemathesis run as $1 with seed $2 (attempt $3); returns what .ci/fuzz/verdict.py says.
 fuzz() {
-  local who=$1 seed=$2 attempt=$3 started rc=0 verdict=0
+  local who=$1 seed=$2 attempt=$3 started rc=0 verdict=0 access
   local report="$work/$who-$attempt.json" tally="$work/$who-$attempt-tally.json"
-  start_server
-  local access
+  start_server "$who" || return 1
   access=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))[sys.argv[2]]["access"])' "$FUZZ_POOL" "$who")
   echo "== schemathesis as $who, seed $seed, attempt $attempt =="
   started=$(date +%s)
@@ -130,36 +141,53 @@ loud() {
   echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"
 }
 
-failed=""
-retries=0
-for who in $IDENTITIES; do
-  verdict=0 crashes=0
+# The whole step for identity $1: a run, and a crash inside the fuzzer retried (same seed, then a
+# new one). Writes "<result> <retries>" to $work/$1.result; a finding is never retried.
+fuzz_as() {
+  local who=$1 verdict=0 crashes=0 result
+  trap stop_server EXIT
   fuzz "$who" "$SEED" 1 || verdict=$?
   if [ "$verdict" -eq 3 ]; then
-    crashes=1 retries=$((retries + 1))
+    crashes=1
     loud "CRASH INSIDE THE FUZZER as $who (seed $SEED): retrying once with the same seed"
     verdict=0
     fuzz "$who" "$SEED" 2 || verdict=$?
   fi
   if [ "$verdict" -eq 3 ]; then
-    crashes=2 retries=$((retries + 1))
+    crashes=2
     loud "CRASH INSIDE THE FUZZER again as $who (seed $SEED): retrying once with a new seed, $RETRY_SEED" \
       "(replay: SCHEMATHESIS_SEED=$RETRY_SEED FUZZ_AS=$who CI_DB_NAME=${CI_DB_NAME:-codevance_ci} bash $0)"
     verdict=0
     fuzz "$who" "$RETRY_SEED" 3 || verdict=$?
   fi
   case "$verdict" in
-    0) [ "$crashes" -eq 0 ] || loud "as $who: passed only after $crashes retries of a crash inside the fuzzer" ;;
-    3) loud "as $who: the fuzzer crashed on every attempt: the step proves nothing, so it fails"
-       failed="$failed $who" ;;
-    *) loud "as $who: FINDING (see above); replay: SCHEMATHESIS_SEED=$SEED FUZZ_AS=$who CI_DB_NAME=${CI_DB_NAME:-codevance_ci} bash $0"
-       failed="$failed $who"
-       break ;;
+    0) result=pass
+       [ "$crashes" -eq 0 ] || loud "as $who: passed only after $crashes retries of a crash inside the fuzzer" ;;
+    3) result=fail
+       loud "as $who: the fuzzer crashed on every attempt: the step proves nothing, so it fails" ;;
+    *) result=fail
+       loud "as $who: FINDING (see above); replay: SCHEMATHESIS_SEED=$SEED FUZZ_AS=$who" \
+         "CI_DB_NAME=${CI_DB_NAME:-codevance_ci} bash $0"
+       echo "---- server log as $who (last 100 lines) ----"; tail -n 100 "$work/$who-server.log" ;;
   esac
-done
+  echo "$result $crashes" >"$work/$who.result"
+}
 
+for who in $IDENTITIES; do
+  fuzz_as "$who" >"$work/$who.log" 2>&1 &
+  runners+=($!)
+done
+wait "${runners[@]}" || true
+runners=()
+
+failed="" retries=0
+for who in $IDENTITIES; do
+  cat "$work/$who.log"
+  read -r result crashes <"$work/$who.result" || { result=fail crashes=0; }
+  retries=$((retries + crashes))
+  [ "$result" = pass ] || failed="$failed $who"
+done
 if [ -n "$failed" ]; then
-  echo "---- server log (last 100 lines) ----"; tail -n 100 "$work/server.log"
   echo "schemathesis-summary: result=fail failed=${failed# } retries=$retries seed=$SEED"
   exit 1
 fi

@@ -3,7 +3,7 @@
 import copy
 from decimal import Decimal
 
-from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.extensions import OpenApiSerializerExtension, OpenApiSerializerFieldExtension
 from rest_framework import serializers
 
 from .models import (
@@ -28,6 +28,18 @@ class StrictSerializer(serializers.Serializer):
         if unknown:
             raise serializers.ValidationError({field: ["This field cannot be set by the client."] for field in unknown})
         return super().to_internal_value(data)
+
+
+class StrictSerializerSchema(OpenApiSerializerExtension):
+    """Document what StrictSerializer enforces: a request body has no properties but its fields."""
+
+    target_class = StrictSerializer
+    match_subclasses = True
+
+    def map_serializer(self, auto_schema, direction):
+        schema = auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
+        schema["additionalProperties"] = False
+        return schema
 
 
 # A read-only model serializer whose rows take a shorter path than DRF's generic one.
