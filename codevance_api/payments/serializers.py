@@ -16,6 +16,7 @@ from .models import (
     PaymentStatus,
     RequestLog,
 )
+from .services import MAX_DUE_DATE_HORIZON
 
 
 class StrictSerializer(serializers.Serializer):
@@ -138,7 +139,9 @@ class AmountFieldSchema(OpenApiSerializerFieldExtension):
 
 class PaymentCreateSerializer(StrictSerializer):
     supplier = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
-    due_date = serializers.DateField(help_text="Today or later, at most 3650 days ahead (YYYY-MM-DD).")
+    due_date = serializers.DateField(
+        help_text=f"Today or later, at most {MAX_DUE_DATE_HORIZON.days} days ahead (YYYY-MM-DD)."
+    )
     value = AmountField(max_digits=12, decimal_places=2, min_value=MIN_PAYMENT_VALUE, max_value=MAX_PAYMENT_VALUE)
 
 
