@@ -13,6 +13,8 @@
 # one fuzzer worker (two workers interleave operations differently on every run, and the operations
 # change each other's data), no hypothesis example database (`--generation-database none`: cases
 # saved by an earlier run would be replayed first, and hypothesis keeps none under CI=true anyway),
+# no schemathesis request cache (.ci/fuzz/schemathesis.toml: a second run on one checkout replayed
+# and reused what the first had recorded in .schemathesis/, so it did not send what the first sent),
 # each run on a fresh copy of one template database, no random gunicorn worker restarts, and no
 # client timeout that a loaded machine could reach (schemathesis' default of 10 s turned a slow
 # batch of 100 anticipations into a "Network Error": the response time is not what this checks).
@@ -122,7 +124,7 @@ fuzz() {
   echo "== schemathesis as $who, seed $seed, attempt $attempt =="
   started=$(date +%s)
   SCHEMATHESIS_HOOKS=.ci/fuzz/hooks.py FUZZ_IDENTITY=$who FUZZ_TALLY=$tally \
-    .venv/bin/schemathesis run "$base/api/schema/" \
+    .venv/bin/schemathesis --config-file .ci/fuzz/schemathesis.toml run "$base/api/schema/" \
     --header "Authorization: Bearer $access" \
     --checks not_a_server_error,response_schema_conformance,status_code_conformance \
     --phases examples,coverage,fuzzing \
