@@ -1,8 +1,10 @@
 # Sourced by .ci/run: make sure each local service the tests use is up, starting it if not.
 # The commands are the machine's own (see the env notes); each waits until the service answers.
 
+# Up to 180 s: RabbitMQ alone can take a minute to boot on a loaded CI machine; the deadline only
+# tells a service that will not come up from a slow one.
 wait_for() {
-  local what=$1 tries=60
+  local what=$1 tries=180
   shift
   until "$@" >/dev/null 2>&1; do
     tries=$((tries - 1))

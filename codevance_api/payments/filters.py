@@ -1,6 +1,8 @@
 """Query-string filters of the lists, each declared once: django-filter parses and validates them,
 drf-spectacular documents them. A value that cannot be parsed is a 400 naming the parameter."""
 
+from decimal import Decimal
+
 import django_filters
 from django import forms
 from drf_spectacular.utils import extend_schema_field
@@ -15,6 +17,15 @@ from .models import (
     PaymentStatus,
     RequestLogAction,
 )
+from .serializers import amount_pattern
+
+
+def _documented(filter_, schema: dict):
+    """Give `filter_` its own OpenAPI schema: drf-spectacular documents a filter's type, not its bounds.
+
+    An override replaces the whole parameter schema, so the filter's help text goes into it too.
+    """
+    return extend_schema_field({**schema, "description": filter_.extra.get("help_text", "")})(filter_)
 
 
 class IdFilter(django_filters.Filter):
@@ -26,10 +37,26 @@ class IdFilter(django_filters.Filter):
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", MAX_ID)
         super().__init__(*args, **kwargs)
+        _documented(
+            self, {"type": "integer", "format": "int64", "minimum": kwargs["min_value"], "maximum": kwargs["max_value"]}
+        )
 
 
-def _value_filter(lookup_expr: str, help_text: str) -> django_filters.NumberFilter:
-    return django_filters.NumberFilter(
+class ValueFilter(django_filters.NumberFilter):
+    """An amount in the query string, documented as a decimal string with its bounds (its validation's)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        pattern = amount_pattern(
+            min_value=Decimal(kwargs["min_value"]),
+            max_value=kwargs["max_value"],
+            decimal_places=kwargs["decimal_places"],
+        )
+        _documented(self, {"type": "string", "format": "decimal", "pattern": pattern})
+
+
+def _value_filter(lookup_expr: str, help_text: str) -> ValueFilter:
+    return ValueFilter(
         field_name="value",
         lookup_expr=lookup_expr,
         max_digits=12,

@@ -1,10 +1,12 @@
 """Input validation and output shape only: the rules live in services and selectors."""
 
 import copy
+from decimal import Decimal
 
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.extensions import OpenApiSerializerExtension, OpenApiSerializerFieldExtension
 from rest_framework import serializers
 
 from codevance_api.core.ranges import MAX_ID
@@ -17,10 +19,12 @@ from .models import (
     Anticipation,
     AnticipationStatus,
     Payment,
+    PaymentStatus,
     RequestLog,
     Supplier,
 )
 from .rules import BATCH_MAX_PAYMENTS
+from .services import MAX_DUE_DATE_HORIZON
 
 
 class StrictSerializer(serializers.Serializer):
@@ -33,6 +37,18 @@ class StrictSerializer(serializers.Serializer):
         if unknown:
             raise serializers.ValidationError({field: ["This field cannot be set by the client."] for field in unknown})
         return super().to_internal_value(data)
+
+
+class StrictSerializerSchema(OpenApiSerializerExtension):
+    """Document what StrictSerializer enforces: a request body has no properties but its fields."""
+
+    target_class = StrictSerializer
+    match_subclasses = True
+
+    def map_serializer(self, auto_schema, direction):
+        schema = auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
+        schema["additionalProperties"] = False
+        return schema
 
 
 # A read-only model serializer whose rows take a shorter path than DRF's generic one.
@@ -87,7 +103,8 @@ def _moment(source: str, help_text: str) -> serializers.DateTimeField:
 
 class PaymentOutputSerializer(ModelOutputSerializer):
     creation_date = LocalDateField(help_text="The day it was registered (YYYY-MM-DD, São Paulo time).")
-    status = serializers.CharField(read_only=True)
+    # Derived (selectors.py), never stored: one of PaymentStatus, documented as its enum.
+    status = serializers.ChoiceField(choices=PaymentStatus.choices, read_only=True)
     created_at = _moment("creation_date", "When it was registered, to the microsecond (ISO 8601, local offset).")
 
     class Meta:
@@ -96,12 +113,60 @@ class PaymentOutputSerializer(ModelOutputSerializer):
         read_only_fields = fields
 
 
+class AmountField(serializers.DecimalField):
+    """An amount in R$ given as a decimal string, from `min_value` (one unit of the last decimal place)
+    to `max_value` (a power of ten), e.g. "1000.00"; a JSON number is accepted too.
+
+    Its OpenAPI pattern is derived from the same bounds (AmountFieldSchema), so that the documented
+    format and the validation cannot drift apart.
+    """
+
+
+def amount_pattern(*, min_value: Decimal, max_value: Decimal, decimal_places: int) -> str:
+    """A regular expression matching exactly the decimal strings from `min_value` to `max_value` with at
+    most `decimal_places` decimals, no sign, no leading zeros (OpenAPI `pattern`, ECMA and Python alike).
+
+    Only the bounds the API uses are supported: `min_value` is 0 or 10^-decimal_places and `max_value`
+    is a power of ten (ValueError otherwise), which is what makes the pattern short and exact.
+    """
+    whole_digits = len(str(int(max_value))) - 1
+    if min_value not in (0, Decimal(1).scaleb(-decimal_places)) or max_value != Decimal(10) ** whole_digits:
+        raise ValueError(f"No exact pattern for amounts from {min_value} to {max_value}.")
+    zero = rf"|0(?:\.0{{1,{decimal_places}}})?" if min_value == 0 else ""
+    fraction = rf"(?:\.\d{{1,{decimal_places}}})?"
+    # 0.01 to 0.99: the first non-zero decimal decides the branch.
+    below_one = "|".join(
+        "0" * zeros + "[1-9]" + (rf"\d{{0,{rest}}}" if (rest := decimal_places - 1 - zeros) else "")
+        for zeros in range(decimal_places)
+    )
+    return (
+        rf"^(?:[1-9]\d{{0,{whole_digits - 1}}}{fraction}"
+        rf"|0\.(?:{below_one})"
+        rf"|1{'0' * whole_digits}(?:\.0{{1,{decimal_places}}})?{zero})$"
+    )
+
+
+class AmountFieldSchema(OpenApiSerializerFieldExtension):
+    """drf-spectacular documents a string decimal with its digits only; add the bounds as a pattern."""
+
+    target_class = AmountField
+
+    def map_serializer_field(self, auto_schema, direction):
+        schema = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
+        schema["pattern"] = amount_pattern(
+            min_value=self.target.min_value,
+            max_value=self.target.max_value,
+            decimal_places=self.target.decimal_places,
+        )
+        return schema
+
+
 class PaymentCreateSerializer(StrictSerializer):
     supplier = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
-    due_date = serializers.DateField()
-    value = serializers.DecimalField(
-        max_digits=12, decimal_places=2, min_value=MIN_PAYMENT_VALUE, max_value=MAX_PAYMENT_VALUE
+    due_date = serializers.DateField(
+        help_text=f"Today or later, at most {MAX_DUE_DATE_HORIZON.days} days ahead (YYYY-MM-DD)."
     )
+    value = AmountField(max_digits=12, decimal_places=2, min_value=MIN_PAYMENT_VALUE, max_value=MAX_PAYMENT_VALUE)
 
 
 class AnticipationOutputSerializer(ModelOutputSerializer):
@@ -172,6 +237,8 @@ def quote_data(quote) -> dict:
 
 
 class PaymentIdsField(serializers.ListField):
+    """1 to MAX_BATCH_SIZE distinct payment ids; a repeated id is a 400 (documented as `uniqueItems`)."""
+
     child = serializers.IntegerField(min_value=1, max_value=MAX_ID)
 
     def __init__(self, **kwargs):
@@ -192,6 +259,17 @@ class PaymentIdsField(serializers.ListField):
                 f"Each payment may appear once; repeated: {', '.join(map(str, duplicates))}.", code="duplicate"
             )
         return ids
+
+
+class PaymentIdsFieldSchema(OpenApiSerializerFieldExtension):
+    """drf-spectacular documents the list's bounds and items; add that each id may appear once."""
+
+    target_class = PaymentIdsField
+
+    def map_serializer_field(self, auto_schema, direction):
+        schema = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
+        schema["uniqueItems"] = True
+        return schema
 
 
 class BatchAnticipationRequestSerializer(StrictSerializer):

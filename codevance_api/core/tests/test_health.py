@@ -11,10 +11,13 @@ pytestmark = pytest.mark.django_db
 RABBITMQ_URL = "amqp://guest:guest@127.0.0.1:5672//"
 
 
-def closed_port() -> int:
+@pytest.fixture
+def closed_port():
+    """A port bound for the whole test and never listened on: connections to it are refused. (A port
+    found free and released at once could be taken by another process before the test uses it.)"""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+        yield sock.getsockname()[1]
 
 
 def test_healthz_answers_ok_without_a_token(client):
@@ -52,8 +55,8 @@ def test_healthz_stays_ok_when_the_database_is_down(client, monkeypatch):
     assert client.get("/healthz").status_code == 200
 
 
-def test_readyz_is_503_when_the_broker_is_down(client, settings):
-    settings.CELERY_BROKER_URL = f"amqp://guest:guest@127.0.0.1:{closed_port()}//"
+def test_readyz_is_503_when_the_broker_is_down(client, settings, closed_port):
+    settings.CELERY_BROKER_URL = f"amqp://guest:guest@127.0.0.1:{closed_port}//"
     settings.READYZ_TIMEOUT = 1
     response = client.get("/readyz")
     assert response.status_code == 503

@@ -29,8 +29,9 @@ from django.db import connection
 
 PROJECT_DIR = Path(settings.BASE_DIR)
 RABBITMQ_URL = os.environ.get("TEST_RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672//")
-# A port nothing listens on: the broker "down" for the web process in the outage test.
-CLOSED_PORT_BROKER_URL = "amqp://guest:guest@127.0.0.1:9//"
+# Seconds to wait for a process to start or log something: a deadline that only a hung process
+# reaches, never a speed target (CI machines are shared and may be loaded many times over).
+DEADLINE = 120
 
 logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every SMTP line at INFO
 
@@ -50,7 +51,7 @@ def wait_until(condition, *, timeout: float, what: str, interval: float = 0.05):
 def rabbitmq_reachable() -> bool:
     try:
         with Celery(broker=RABBITMQ_URL).connection_for_write() as conn:
-            conn.ensure_connection(max_retries=1, timeout=2)
+            conn.ensure_connection(max_retries=1, timeout=10)
         return True
     except Exception:  # noqa: BLE001 - any failure means "not reachable" here
         return False
@@ -156,10 +157,17 @@ class _PortZeroController(Controller):
 # --- Processes ------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+class ClosedPort:
+    """A loopback port bound and never listened on, for as long as this object is open: a connection
+    to it is refused. (A port merely found free could be taken by another process meanwhile.)"""
+
+    def __init__(self):
+        self._socket = socket.socket()
+        self._socket.bind(("127.0.0.1", 0))
+        self.port = self._socket.getsockname()[1]
+
+    def close(self):
+        self._socket.close()
 
 
 def database_url() -> str:
@@ -171,19 +179,20 @@ def database_url() -> str:
 
 
 class Process:
-    def __init__(self, name: str, args: list, env: dict, log_dir: Path):
+    def __init__(self, name: str, args: list, env: dict, log_dir: Path, pass_fds: tuple = ()):
         self.name = name
         self.log_path = log_dir / f"{name}.log"
         self._log = open(self.log_path, "wb")
         # Its own process group, so that "kill" takes the worker and its pool processes together.
         self.popen = subprocess.Popen(
-            args, cwd=PROJECT_DIR, env=env, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True
+            args, cwd=PROJECT_DIR, env=env, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True,
+            pass_fds=pass_fds,
         )
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
 
-    def wait_for_log(self, text: str, timeout: float = 30):
+    def wait_for_log(self, text: str, timeout: float = DEADLINE):
         def seen():
             if self.popen.poll() is not None:
                 raise AssertionError(f"{self.name} exited with {self.popen.returncode}:\n{self.log()[-3000:]}")
@@ -225,17 +234,26 @@ class Web:
     """The API served by gunicorn, as in production (the Procfile's command when `procfile` is set)."""
 
     def __init__(self, env: dict, log_dir: Path, name: str = "web", procfile: bool = False):
-        self.port = free_port()
+        # The socket is bound and listening before gunicorn starts, and gunicorn inherits it
+        # (`--bind fd://N`): choosing a free port and letting gunicorn bind it later is a race with
+        # every other process on the machine. Connections wait in the kernel's queue until a worker
+        # accepts them. No worker restarts (gunicorn.conf.py's max_requests has a random jitter).
+        with socket.socket() as listener:
+            listener.bind(("127.0.0.1", 0))
+            listener.listen(64)
+            self.port = listener.getsockname()[1]
+            bind = ["--bind", f"fd://{listener.fileno()}", "--max-requests", "0"]
+            if procfile:
+                # The command line's --bind wins over gunicorn.conf.py's PORT-based one.
+                args = procfile_args("web", *bind)
+                env = {**env, "PORT": str(self.port), "GUNICORN_BIND_HOST": "127.0.0.1"}
+            else:
+                args = [sys.executable, "-m", "gunicorn", "codevance_api.wsgi", *bind,
+                        "--workers", "1", "--timeout", "30", "--log-level", "info"]
+            self.process = Process(name, args, env, log_dir, pass_fds=(listener.fileno(),))
         self.base_url = f"http://127.0.0.1:{self.port}"
-        if procfile:
-            args = procfile_args("web")
-            env = {**env, "PORT": str(self.port), "GUNICORN_BIND_HOST": "127.0.0.1"}
-        else:
-            args = [sys.executable, "-m", "gunicorn", "codevance_api.wsgi", "--bind", f"127.0.0.1:{self.port}",
-                    "--workers", "1", "--timeout", "30", "--log-level", "info"]
-        self.process = Process(name, args, env, log_dir)
 
-    def wait_ready(self, timeout: float = 30):
+    def wait_ready(self, timeout: float = DEADLINE):
         def answers():
             if self.process.popen.poll() is not None:
                 raise AssertionError(f"web exited:\n{self.process.log()[-3000:]}")
@@ -247,7 +265,7 @@ class Web:
 
         wait_until(answers, timeout=timeout, what="the web process to answer")
 
-    def request(self, method: str, path: str, *, token, body=None, timeout: float = 10):
+    def request(self, method: str, path: str, *, token, body=None, timeout: float = DEADLINE):
         data = None if body is None else json.dumps(body).encode()
         request = urllib.request.Request(self.base_url + path, data=data, method=method)
         request.add_header("Content-Type", "application/json")
@@ -269,6 +287,9 @@ class Stack:
         self.queue = f"codevance-e2e-{run}"
         self.node = f"e2e-{run}@127.0.0.1"
         self.smtp = RecordingSMTP().start()
+        # The broker "down" for a web process of the outage test: a port that refuses connections.
+        self._closed_port = ClosedPort()
+        self.closed_broker_url = f"amqp://guest:guest@127.0.0.1:{self._closed_port.port}//"
         self.processes: list[Process] = []
         self.control = Celery(broker=RABBITMQ_URL)
         self.env = {
@@ -342,7 +363,7 @@ class Stack:
         with self.control.connection_for_write() as conn:
             return conn.default_channel.queue_declare(self.queue, passive=True).message_count == 0
 
-    def settle(self, notifications, timeout: float = 30):
+    def settle(self, notifications, timeout: float = DEADLINE):
         """Wait until every notification is sent or failed and nothing is left in flight."""
 
         def settled():
@@ -355,6 +376,7 @@ class Stack:
         for process in reversed(self.processes):
             process.stop()
         self.smtp.stop()
+        self._closed_port.close()
         try:
             with self.control.connection_for_write() as conn:
                 conn.default_channel.queue_delete(self.queue)

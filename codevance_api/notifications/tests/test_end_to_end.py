@@ -17,13 +17,22 @@ from codevance_api.conftest import require_postgresql, service_missing
 from codevance_api.core.dates import today
 from codevance_api.notifications.formatting import format_brl, format_day
 from codevance_api.notifications.models import Notification, NotificationState
-from codevance_api.notifications.tests.e2e_support import CLOSED_PORT_BROKER_URL, Stack, rabbitmq_reachable, wait_until
+from codevance_api.notifications.tests.e2e_support import (
+    DEADLINE,
+    Stack,
+    rabbitmq_reachable,
+    wait_until,
+)
 from codevance_api.notifications.tests.factories import NotificationFactory
 from codevance_api.payments.tests.factories import PaymentFactory, SupplierFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgresql, pytest.mark.rabbitmq]
 
-DELIVERY_DEADLINE = 30  # seconds: a deadline for polling, not a speed target
+DELIVERY_DEADLINE = DEADLINE  # seconds: a deadline for polling, not a speed target
+# Seconds: what "does not hang on the broker" means for a request (a hang lasts until the broker comes
+# back). Far above a loaded CI machine's slowest answer: how fast it answers is the benchmark's
+# business (test_broker_timeouts.py holds the publish to its timeouts in-process).
+NO_HANG = 30
 
 
 @pytest.fixture
@@ -133,7 +142,7 @@ def test_broker_down_at_request_time_loses_nothing(stack, people):
     supplier, _ = people
     payment = PaymentFactory(supplier=supplier, due_date=today() + timedelta(days=30))
     # The web process cannot reach any broker; the worker and beat can (the broker "came back").
-    web = stack.start_web(CELERY_BROKER_URL=CLOSED_PORT_BROKER_URL)
+    web = stack.start_web(CELERY_BROKER_URL=stack.closed_broker_url)
     web.wait_ready()
 
     started = time.monotonic()
@@ -142,7 +151,7 @@ def test_broker_down_at_request_time_loses_nothing(stack, people):
         "/api/anticipations/",
         token=_token(supplier.user),
         body={"payment": payment.pk, "new_due_date": (payment.due_date - timedelta(days=10)).isoformat()},
-        timeout=2,  # the request must not hang on the broker: it answers within 2 s or fails here
+        timeout=NO_HANG,  # the request must not hang on the broker: it answers or fails here
     )
     elapsed = time.monotonic() - started
     assert status == 201, body
@@ -172,7 +181,7 @@ def test_broker_outage_recovers_at_the_next_dispatcher_run_at_the_default_grace(
     "the next run" is quick to wait for; the grace is the default one."""
     supplier, _ = people
     payment = PaymentFactory(supplier=supplier, due_date=today() + timedelta(days=30))
-    web = stack.start_web(CELERY_BROKER_URL=CLOSED_PORT_BROKER_URL)
+    web = stack.start_web(CELERY_BROKER_URL=stack.closed_broker_url)
     web.wait_ready()
     _ask(web, supplier, payment)
     failed = Notification.objects.get()
