@@ -33,6 +33,6 @@ lint: install-dev
 lock: pipenv
 	bash scripts/lock
 
-## Benchmark against a local PostgreSQL (README "Performance"); e.g. make bench BENCH_ARGS="--payments 1000000".
+## Benchmark against a local PostgreSQL (docs/performance.md); e.g. make bench BENCH_ARGS="--payments 1000000".
 bench: install-dev
 	python3 bench/run.py $(BENCH_ARGS)

@@ -12,7 +12,7 @@ recorded in the results.
 Writes bench/results/<name>.md and .json and prints the Markdown. Every throughput figure is also
 given as a ratio to the floor (a plain Django view under the same gunicorn, measured in the same
 run), which is what the targets are stated in: absolute numbers depend on the machine and on
-whatever else it is running. See README.md, "Performance".
+whatever else it is running. See docs/performance.md.
 """
 
 import argparse

@@ -46,7 +46,7 @@ if PRODUCTION:
     if _missing:
         raise ImproperlyConfigured(
             f"DJANGO_ENV=production refuses to start: set {', '.join(_missing)} in the environment "
-            "(see contrib/env-sample and the README's Heroku section)."
+            "(see contrib/env-sample and docs/deployment.md, section Heroku)."
         )
     if DEBUG:
         raise ImproperlyConfigured("DJANGO_ENV=production refuses to start with DEBUG on: unset DEBUG.")
