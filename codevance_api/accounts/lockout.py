@@ -59,6 +59,7 @@ def lockout_username(request, credentials):
 
 
 def retry_after_seconds(request=None) -> int:
+    """Axes' cool-off for `request`, in whole seconds (0 when axes has none: only an operator lifts the lockout)."""
     cool_off = get_cool_off(request)
     return int(cool_off.total_seconds()) if cool_off else 0
 

@@ -41,7 +41,8 @@ def user_create(*, email: str, password: str, first_name: str = "", is_operator:
     `email` is stored in its canonical form (accounts/identity.py): `Ana@Example.com`, `ａｎａ@example.com`
     and `anа@example.com`'s look-alikes are one account or refused. Raises ValidationError naming the
     field (`email` taken or not acceptable, `password` too weak). An operator is put in the operators'
-    group (`user_set_operator`).
+    group (`user_set_operator`). Result: the User. Source: "Permissions" of the original documentation
+    (a common user first, an operator when `is_operator`); the checks are this service's refinement.
     """
     email = canonical_email(email)
     if User.objects.filter(email=email).exists():

@@ -43,6 +43,7 @@ def column(header: str, source: str, convert=_local):
 
 
 def safe_cell(value):
+    """A CSV cell a spreadsheet cannot run as a formula: a string starting with = + - @ tab or CR gets a leading '."""
     if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
         return "'" + value
     return value
@@ -65,6 +66,10 @@ class CSVRenderer(BaseRenderer):
 
 
 def stream_csv(*, header: list[str], rows: Iterable[Iterable], filename: str) -> StreamingHttpResponse:
+    """A streamed text/csv attachment named `filename`: `header`, then each row (cells through safe_cell).
+
+    Rows are read lazily, one at a time, so memory stays flat. Raises nothing itself.
+    """
     writer = csv.writer(_Echo())
 
     def lines() -> Iterator[str]:

@@ -132,6 +132,9 @@ def statement_was_cancelled(error: BaseException) -> bool:
 
 
 def timeout_response(budget: float) -> JsonResponse:
+    """The JSON 503 `request_timeout` answer of a request stopped after `budget` seconds, with Retry-After
+    (seconds, rounded up, at least 1). This service's refinement.
+    """
     retry = max(1, math.ceil(budget))
     response = JsonResponse(
         error_body(

@@ -33,6 +33,7 @@ def _first_message(errors):
 
 
 def error_body(*, code, message, errors=None, **extra):
+    """The error shape `{"code", "message"[, "errors"], **extra}` as a dict; `errors` only when not None."""
     body = {"code": code, "message": message}
     if errors is not None:
         body["errors"] = errors
@@ -41,6 +42,10 @@ def error_body(*, code, message, errors=None, **extra):
 
 
 def exception_handler(exc, context):
+    """DRF's EXCEPTION_HANDLER: any ApplicationError or APIException (Http404 as 404 `not_found`, PermissionDenied
+    as 403 `permission_denied`, a busy database as 503 `database_busy`) in the error shape, the transaction rolled
+    back; validation errors as 400 `validation_error` with `errors`. None (a 500) for anything else. Raises nothing.
+    """
     if isinstance(exc, ApplicationError):
         set_rollback()
         extra = dict(exc.extra)
@@ -94,6 +99,7 @@ def is_api_request(request) -> bool:
 
 
 def json_error_view(status_code, code, message):
+    """A view `(request, exception=None)` answering `status_code` with the error body {code, message}."""
     from django.http import JsonResponse
 
     def view(request, exception=None):

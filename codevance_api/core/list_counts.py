@@ -40,6 +40,7 @@ _PREFIX = "list-count"
 
 
 def supplier_scope(supplier_id: int) -> str:
+    """The count scope of one supplier's rows ("supplier:<id>")."""
     return f"supplier:{supplier_id}"
 
 
@@ -54,6 +55,7 @@ def filters_digest(query_params, *, ignore) -> str:
 
 
 def cache_seconds() -> int:
+    """How long a cached count lives, in seconds (settings.LIST_COUNT_CACHE_SECONDS; 0: counts not cached)."""
     return int(getattr(settings, "LIST_COUNT_CACHE_SECONDS", 0) or 0)
 
 

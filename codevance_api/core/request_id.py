@@ -24,15 +24,18 @@ _current = contextvars.ContextVar("request_id", default=None)
 
 
 def current_request_id():
+    """The id of the request (or task) being served, None outside one."""
     return _current.get()
 
 
 def new_request_id() -> str:
+    """A fresh request id: 32 hexadecimal characters (a random UUID)."""
     return uuid.uuid4().hex
 
 
 @contextmanager
 def request_id_context(request_id: str):
+    """Make `request_id` the current one inside the `with` block (yields it), restoring the previous one after."""
     token = _current.set(request_id)
     try:
         yield request_id
@@ -122,6 +125,10 @@ def _use_django_logging(**kwargs):
 
 
 def connect_celery_signals():
+    """Connect the Celery signals that carry the request id into tasks and log the worker through settings.LOGGING.
+
+    Idempotent (dispatch_uid). Source: Celery's signals documentation.
+    """
     from celery import signals
 
     signals.before_task_publish.connect(_stamp_published_task, weak=False, dispatch_uid="request_id_publish")

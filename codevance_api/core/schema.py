@@ -92,6 +92,7 @@ def error_responses(*statuses, serializer=ErrorSerializer, examples=None):
 
 
 def error_example(name, status, *, code, message, errors=None, **extra):
+    """An OpenAPI example named `name` of the error body (`{code, message[, errors, ...extra]}`) for HTTP `status`."""
     value = {"code": code, "message": message}
     if errors is not None:
         value["errors"] = errors

@@ -29,6 +29,10 @@ def scrub(value, denylist):
 
 
 def init_sentry(*, dsn: str, environment: str, release: str | None, traces_sample_rate: float, **options):
+    """Initialise sentry_sdk for `dsn` with no personal data (scrubbed events, no bodies, no local variables), the
+    request id as a tag; `traces_sample_rate` is a fraction 0-1. Returns sentry_sdk.init's result.
+    Source: Sentry's Python SDK docs (options, EventScrubber).
+    """
     from .request_id import current_request_id
 
     denylist = {key.lower() for key in DEFAULT_DENYLIST + DEFAULT_PII_DENYLIST + EXTRA_DENYLIST}

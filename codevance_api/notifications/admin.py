@@ -15,6 +15,11 @@ SEND_AGAIN_MAX = 100
 
 @admin.action(description="Send again (failed notifications)", permissions=["change"])
 def send_again(modeladmin, request, queryset):
+    """Admin action: send the selected failed notifications again (notifications_send_again); others are left alone.
+
+    Refused, sending nothing, with an error message for more than SEND_AGAIN_MAX (100) selected or when the
+    user's write rate is exceeded (core.throttling.write_wait). Raises nothing. This service's refinement.
+    """
     # Bounded and throttled like every other action that sends email (issue 13, points 2 and 5).
     selected = list(queryset.order_by("pk").values_list("pk", flat=True)[: SEND_AGAIN_MAX + 1])
     if len(selected) > SEND_AGAIN_MAX:

@@ -43,6 +43,7 @@ def notification_create(*, log: RequestLog, recipient: str | None = None) -> Not
     Called from that transaction (a rollback takes the notification with it); the row is handed
     to Celery only once the transaction has committed. `recipient` is the supplier's address when
     the caller has already read it (with its lock); otherwise it is read here.
+    Result: the Notification. Raises RuntimeError outside a transaction. Source: STYLE.md's outbox rule.
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("A notification is written in the same transaction as the event it is about.")
@@ -187,7 +188,12 @@ def _one_delivery_at_a_time(notification_id: int):
 
 
 def notification_deliver(*, notification_id: int) -> Delivery:
-    """One attempt to email a notification. Safe to run any number of times, concurrently too."""
+    """One attempt to email a notification. Safe to run any number of times, concurrently too.
+
+    Result: a Delivery, `outcome` "sent", "retry" (with `retry_in` seconds, see retry_delay), "failed"
+    (after NOTIFICATIONS_MAX_ATTEMPTS) or "skipped" (unknown, or no longer pending). SMTP errors are
+    recorded on the row, not raised.
+    """
     with _one_delivery_at_a_time(notification_id):
         return _deliver(notification_id)
 
@@ -292,7 +298,8 @@ def notifications_dispatch(*, overdue_after: timedelta | None = None, limit: int
 def notifications_send_again(*, notification_ids) -> int:
     """Give failed notifications a fresh set of attempts and enqueue them. Others are left alone.
 
-    Returns how many were failed and are now pending again.
+    `notification_ids`: an iterable of ids (the caller bounds their number: 100 in the admin). Returns how
+    many were failed and are now pending again; each is handed to the broker after commit. Raises nothing.
     """
     with transaction.atomic():
         failed = list(

@@ -138,11 +138,15 @@ def _decide(modeladmin, request, queryset, status):
 
 @admin.action(description="Approve selected anticipations")
 def approve_selected(modeladmin, request, queryset):
+    """Admin action: approve the selected anticipations (services.anticipation_decide_many), at most
+    rules.BATCH_MAX_PAYMENTS (100) at a time and within the user's write rate; failures are shown per anticipation.
+    """
     _decide(modeladmin, request, queryset, AnticipationStatus.APPROVED)
 
 
 @admin.action(description="Deny selected anticipations")
 def deny_selected(modeladmin, request, queryset):
+    """Admin action: deny the selected anticipations; same bounds and messages as approve_selected."""
     _decide(modeladmin, request, queryset, AnticipationStatus.DENIED)
 
 

@@ -16,6 +16,7 @@ class Quote:
 
 
 def days_in_advance(*, due_date: date, new_due_date: date) -> int:
+    """Calendar days from `new_due_date` to `due_date` (negative when the new date is later). Raises nothing."""
     return (due_date - new_due_date).days
 
 
@@ -33,6 +34,12 @@ def anticipated_value(*, value: Decimal, days: int, monthly_rate: Decimal) -> De
 
 
 def quote(*, value: Decimal, due_date: date, new_due_date: date, monthly_rate: Decimal) -> Quote:
+    """The anticipation of `value` (R$, Decimal) from `due_date` to `new_due_date` at `monthly_rate`
+    (0.03 = 3 %/month): days in advance, discount and new value (R$, rounded once to cents, half up).
+
+    Raises ValueError when `new_due_date` is after `due_date`. Source: "New value calculation" of the
+    original documentation.
+    """
     days = days_in_advance(due_date=due_date, new_due_date=new_due_date)
     new_value = anticipated_value(value=value, days=days, monthly_rate=monthly_rate)
     return Quote(days=days, discount=value - new_value, new_value=new_value)

@@ -26,10 +26,12 @@ from .models import (
 
 
 def user_is_operator(user) -> bool:
+    """Whether `user` (any user, anonymous or None included) is an active, authenticated operator. No query."""
     return bool(user and user.is_authenticated and user.is_active and user.is_operator)
 
 
 def supplier_of(user) -> Supplier | None:
+    """The supplier company `user` logs in for, None for an anonymous user or one without a supplier (an operator)."""
     if not (user and user.is_authenticated):
         return None
     try:
@@ -44,6 +46,9 @@ ANTICIPATION_STATUS = "anticipation_status"
 
 
 def with_anticipation_status(payments: QuerySet[Payment]) -> QuerySet[Payment]:
+    """Alias each payment's anticipation status (LEFT JOIN, null when none) as ANTICIPATION_STATUS, for the
+    status expression and filters. A lazy queryset; raises nothing.
+    """
     return payments.alias(**{ANTICIPATION_STATUS: F("anticipation__status")})
 
 
@@ -122,6 +127,10 @@ def _parse_choice(raw: str, choices, *, what: str, field: str, code: str):
 
 
 def parse_payment_status(raw: str) -> PaymentStatus:
+    """A client's payment status code ("A", "U", "PC", "AN", "D", any case, surrounding blanks ignored).
+
+    Raises ValidationFailed 400 `invalid_status` (field `status`) for any other. Source: "Filtering payments".
+    """
     return _parse_choice(raw, PaymentStatus, what="payment status", field="status", code="invalid_status")
 
 
@@ -145,6 +154,7 @@ def count_scope(user) -> str | None:
 
 
 def payments_visible_to(user) -> QuerySet[Payment]:
+    """Every payment for an operator, a supplier's own ones, none for anyone else. Source: "Permissions"."""
     return _visible_to(user, Payment.objects.all())
 
 
@@ -263,6 +273,7 @@ def payment_detail(*, user, pk: int, on: date | None = None) -> Payment | None:
 
 
 def suppliers_visible_to(user) -> QuerySet[Supplier]:
+    """Every supplier for an operator, its own company for a supplier, none for anyone else. Source: "Permissions"."""
     if user_is_operator(user):
         return Supplier.objects.all()
     supplier = supplier_of(user)
@@ -297,14 +308,23 @@ def supplier_me(*, user) -> Supplier:
 
 
 def anticipations_visible_to(user) -> QuerySet[Anticipation]:
+    """Every anticipation for an operator, a supplier's own ones, none for anyone else. Source: "Permissions"."""
     return _visible_to(user, Anticipation.objects.all())
 
 
 def parse_anticipation_status(raw: str) -> AnticipationStatus:
+    """A client's anticipation status code ("PC", "A", "D", any case).
+
+    Raises ValidationFailed 400 `invalid_status` (field `status`) for any other. This service's refinement.
+    """
     return _parse_choice(raw, AnticipationStatus, what="anticipation status", field="status", code="invalid_status")
 
 
 def anticipation_list(*, user, status: str | None = None) -> QuerySet[Anticipation]:
+    """The anticipations `user` may see, newest request first, filtered by `status` (a client's code) when given.
+
+    A lazy queryset. Raises ValidationFailed 400 `invalid_status` for an unknown status.
+    """
     anticipations = anticipations_visible_to(user)
     if status:
         anticipations = anticipations.filter(status=parse_anticipation_status(status))
@@ -312,10 +332,13 @@ def anticipation_list(*, user, status: str | None = None) -> QuerySet[Anticipati
 
 
 def request_logs_visible_to(user) -> QuerySet[RequestLog]:
+    """Every audit log row for an operator, a supplier's own ones, none for anyone else ("Permissions",
+    extended to the log by this service's refinement)."""
     return _visible_to(user, RequestLog.objects.all())
 
 
 def request_log_list(*, user) -> QuerySet[RequestLog]:
+    """The audit log rows `user` may see, newest first (id breaks ties). Source: "Listing requestlogs"."""
     return request_logs_visible_to(user).order_by("-created_at", "-id")
 
 
@@ -327,6 +350,10 @@ def payments_in_status(payments: QuerySet[Payment], *, status: str, on: date | N
 
 
 def parse_request_log_action(raw: str) -> RequestLogAction:
+    """A client's log action code (RequestLogAction's values, any case).
+
+    Raises ValidationFailed 400 `invalid_action` (field `action`) for any other. This service's refinement.
+    """
     return _parse_choice(raw, RequestLogAction, what="log action", field="action", code="invalid_action")
 
 

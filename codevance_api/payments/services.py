@@ -51,7 +51,12 @@ def _require_operator_or_supplier(actor) -> None:
 def supplier_create(
     *, email: str, password: str, corporate_name: str, reg_number: str, first_name: str = ""
 ) -> Supplier:
-    """Create a supplier company and the user that logs in for it."""
+    """Create a supplier company and the user that logs in for it, in one transaction; returns the Supplier.
+
+    `reg_number` is a CNPJ, stored as its 14 digits. Raises django's ValidationError: on `corporate_name`
+    (blank), on `reg_number` (not a valid CNPJ, or taken), and what accounts.services.user_create raises
+    (email, password). Source: "Permissions" (a supplier is a user first); the checks are this service's.
+    """
     corporate_name = (corporate_name or "").strip()
     if not corporate_name:
         raise ValidationError({"corporate_name": ["A corporate name is required."]})
@@ -81,7 +86,14 @@ def _validate_payment_value(value: Decimal) -> None:
 
 
 def payment_create(*, actor, due_date: date, value: Decimal, supplier_id: int | None = None) -> Payment:
-    """Register a payment. Suppliers register for themselves only; operators for any supplier."""
+    """Register a payment. Suppliers register for themselves only; operators for any supplier.
+
+    `value` in R$ (Decimal, 0.01 to 1,000,000,000.00, at most 2 places); `due_date` from today to 3650 days
+    ahead. Result: the new Payment. Raises Forbidden 403 `permission_denied` (neither operator nor supplier);
+    ValidationFailed 400 `required` (an operator names no supplier), `does_not_exist` (unknown or another
+    supplier's), on `value`: `invalid`, `max_decimal_places`, `out_of_range`; on `due_date`: `past`, `too_far`.
+    Source: "Creating payments" of the original documentation; the bounds are this service's refinement.
+    """
     _require_operator_or_supplier(actor)
     if user_is_operator(actor):
         own = supplier_of(actor)

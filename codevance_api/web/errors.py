@@ -62,6 +62,9 @@ def _bare_error_page(status: int, message: str):
 
 
 def handler400(request, exception=None):
+    """Django's handler400 (urls.py): under /api/ the API's JSON 400 (core.exceptions.handler400); elsewhere a bare
+    413 page for a body over DATA_UPLOAD_MAX_MEMORY_SIZE, else a bare 400 page (request, host and session untrusted).
+    """
     if api_errors.is_api_request(request):
         return api_errors.handler400(request, exception)
     from django.core.exceptions import RequestDataTooBig
@@ -73,18 +76,23 @@ def handler400(request, exception=None):
 
 
 def handler403(request, exception=None):
+    """Django's handler403: JSON 403 `permission_denied` under /api/, else the 403 page showing the exception's text."""
     if api_errors.is_api_request(request):
         return api_errors.handler403(request, exception)
     return error_page(request, 403, str(exception or "") or MESSAGES[403])
 
 
 def handler404(request, exception=None):
+    """Django's handler404: JSON 404 `not_found` under /api/, else the 404 page (also said of others' records)."""
     if api_errors.is_api_request(request):
         return api_errors.handler404(request, exception)
     return error_page(request, 404, MESSAGES[404])
 
 
 def handler500(request):
+    """Django's handler500: under /api/ the API's JSON 500 `server_error` (503 `database_busy` for a busy database);
+    else a 500 page rendered without the database or the user.
+    """
     if api_errors.is_api_request(request):
         return api_errors.handler500(request)
     # The database may be what failed: the page needs neither it nor the user.

@@ -86,6 +86,10 @@ def supplier_payments(*, user, supplier: Supplier, status: str | None = None, on
 
 
 def parse_payment_sort(raw: str | None) -> str:
+    """The payments page's `sort` parameter (None or blank: "due_date"), one of PAYMENT_SORTS' keys.
+
+    Raises ValidationFailed 400 `invalid_sort` (field `sort`) for any other value. This service's refinement.
+    """
     sort = (raw or "").strip() or DEFAULT_PAYMENT_SORT
     if sort not in PAYMENT_SORTS:
         raise ValidationFailed(
@@ -95,6 +99,12 @@ def parse_payment_sort(raw: str | None) -> str:
 
 
 def supplier_payment_list(*, user, supplier: Supplier, status: str | None, sort: str | None) -> QuerySet[Payment]:
+    """The supplier's own payments with their derived `status`, filtered by `status` (a client's code, as
+    selectors.payment_list) and ordered by `sort` (see parse_payment_sort). A lazy queryset.
+
+    Raises ValidationFailed 400 `invalid_sort` or `invalid_status`.
+    Source: "Filtering payments" of the original documentation, plus this service's sort.
+    """
     ordering = PAYMENT_SORTS[parse_payment_sort(sort)]
     return supplier_payments(user=user, supplier=supplier, status=status or None).order_by(*ordering)
 
@@ -175,6 +185,7 @@ def supplier_history(*, user, supplier: Supplier) -> QuerySet[RequestLog]:
 
 
 def payment_history(*, user, payment: Payment) -> QuerySet[RequestLog]:
+    """The audit log rows of `payment`'s anticipation that `user` may see, newest first. Raises nothing."""
     return selectors.request_log_list(user=user).filter(anticipation__payment=payment).select_related("user")
 
 

@@ -21,16 +21,19 @@ def money(value) -> str:
 
 @register.filter
 def days_in_advance(anticipation) -> int:
+    """Template filter: how many days (calendar) `anticipation` moves its payment's due date earlier (pricing rule)."""
     return pricing.days_in_advance(due_date=anticipation.payment.due_date, new_due_date=anticipation.new_due_date)
 
 
 @register.filter
 def discount(anticipation) -> Decimal:
+    """Template filter: what `anticipation` costs its supplier, original value minus new value (R$, Decimal)."""
     return anticipation.original_value - anticipation.new_value
 
 
 @register.filter
 def payment_status_label(code: str) -> str:
+    """Template filter: the label of a payment status code ("A", "PC", ...); an unknown code is shown as given."""
     try:
         return PaymentStatus(code).label
     except ValueError:

@@ -17,6 +17,7 @@ def read_password(options):
 
 
 def validation_messages(error):
+    """A Django ValidationError as one line: "field: messages; ..." when it has fields, else its messages."""
     if hasattr(error, "message_dict"):
         return "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in error.message_dict.items())
     return " ".join(error.messages)
