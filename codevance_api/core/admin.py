@@ -17,7 +17,29 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.contrib.admin.views.main import ChangeList
 from django.utils.timezone import make_aware
 
+from django import forms
+
 from .ranges import column_accepts, date_span, parse_id
+
+
+class RangeCheckedModelChoiceField(forms.ModelChoiceField):
+    """A foreign key chosen by id in an admin form (a select or an autocomplete): an id no row can
+    have ('²', a 20-digit number) is the field's "invalid choice" error, never a query. Django's own
+    field lets it reach the database, where SQLite raises OverflowError, and the autocomplete widget
+    looks it up again to show the form back (both 500s)."""
+
+    def _out_of_range(self, value) -> bool:
+        by_pk = self.to_field_name in (None, self.queryset.model._meta.pk.name)
+        return by_pk and value not in self.empty_values and parse_id(value) is None
+
+    def to_python(self, value):
+        if self._out_of_range(value):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+    def bound_data(self, data, initial):
+        # The form shown back with its errors must not look the impossible id up either.
+        return None if self._out_of_range(data) else super().bound_data(data, initial)
 
 
 class RangeCheckedChangeList(ChangeList):
@@ -99,6 +121,10 @@ class RangeCheckedAdminMixin:
 
     def get_changelist(self, request, **kwargs):
         return RangeCheckedChangeList
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        kwargs.setdefault("form_class", RangeCheckedModelChoiceField)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def response_action(self, request, queryset):
         if request.method == "POST" and ACTION_CHECKBOX_NAME in request.POST:

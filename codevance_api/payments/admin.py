@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from codevance_api.core import list_counts
 from codevance_api.core.admin import RangeCheckedAdminMixin
+from codevance_api.core.dates import today
 from codevance_api.core.errors import ApplicationError
 from codevance_api.core.throttling import write_wait
 
@@ -81,8 +82,28 @@ class AnticipationInline(admin.StackedInline):
         return False
 
 
+class PaymentAdminForm(forms.ModelForm):
+    """A payment registered in the admin obeys the API's rules (rules.check_new_payment): no due date
+    in the past or more than ten years ahead, a value within its bounds."""
+
+    class Meta:
+        model = Payment
+        fields = "__all__"
+
+    def clean(self):
+        cleaned = super().clean()
+        due_date, value = cleaned.get("due_date"), cleaned.get("value")
+        if self.instance.pk is None and due_date is not None and value is not None:
+            try:
+                rules.check_new_payment(due_date=due_date, value=value, on=today())
+            except ApplicationError as error:
+                self.add_error(error.field, error.message)
+        return cleaned
+
+
 @admin.register(Payment)
 class PaymentAdmin(RangeCheckedAdminMixin, admin.ModelAdmin):
+    form = PaymentAdminForm
     list_display = ("id", "supplier", "due_date", "value", "status", "creation_date")
     list_filter = ("due_date", "anticipation__status", "supplier")
     search_fields = ("id", "supplier__corporate_name", "supplier__reg_number")

@@ -20,7 +20,7 @@ from decimal import Decimal
 from codevance_api.core.errors import ApplicationError, Conflict, ValidationFailed
 
 from . import business_days, pricing
-from .models import AnticipationStatus, PaymentStatus, RequestLogAction
+from .models import MAX_PAYMENT_VALUE, MIN_PAYMENT_VALUE, AnticipationStatus, PaymentStatus, RequestLogAction
 
 # --- Payment status ---------------------------------------------------------------------------
 
@@ -119,6 +119,39 @@ def check_batch_size(payment_ids) -> None:
             f"At most {BATCH_MAX_PAYMENTS} payments per batch; got {len(payment_ids)}.",
             field="payments",
             code="too_many",
+        )
+
+
+# --- Registering a payment ------------------------------------------------------------------------
+
+# How far ahead a new payment may fall due: a due date ten years out is a typing error, not a payment.
+MAX_DUE_DATE_HORIZON = timedelta(days=3650)
+
+
+def check_new_payment(*, due_date: date, value: Decimal, on: date) -> None:
+    """Refuse a payment to register whose `value` (R$, Decimal) or `due_date` is out of bounds on day `on`.
+
+    Every door that registers a payment runs it (services.payment_create for the API, the admin's
+    form). Raises ValidationFailed 400 on `value`: `invalid` (not a finite Decimal),
+    `max_decimal_places` (more than 2), `out_of_range` (outside MIN_PAYMENT_VALUE..MAX_PAYMENT_VALUE);
+    on `due_date`: `past` (before `on`), `too_far` (more than MAX_DUE_DATE_HORIZON days after `on`).
+    Source: "Creating payments" of the original documentation; the bounds are this service's refinement.
+    """
+    if not isinstance(value, Decimal) or not value.is_finite():
+        raise ValidationFailed("A value must be a decimal number.", field="value", code="invalid")
+    if value.as_tuple().exponent < -2:
+        raise ValidationFailed("A value has at most 2 decimal places.", field="value", code="max_decimal_places")
+    if not MIN_PAYMENT_VALUE <= value <= MAX_PAYMENT_VALUE:
+        raise ValidationFailed(
+            f"A value must be from {MIN_PAYMENT_VALUE} to {MAX_PAYMENT_VALUE}.", field="value", code="out_of_range"
+        )
+    if due_date < on:
+        raise ValidationFailed(f"The due date cannot be in the past (today is {on}).", field="due_date", code="past")
+    if due_date > on + MAX_DUE_DATE_HORIZON:
+        raise ValidationFailed(
+            f"The due date cannot be more than {MAX_DUE_DATE_HORIZON.days} days ahead.",
+            field="due_date",
+            code="too_far",
         )
 
 

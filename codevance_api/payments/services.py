@@ -2,7 +2,7 @@
 checks depend on, writes its audit row and its notification (the outbox, sent after commit)."""
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
@@ -20,8 +20,6 @@ from . import business_days, pricing, rules
 from .locks import lock_anticipation, lock_payment
 from .cnpj import normalize_cnpj
 from .models import (
-    MAX_PAYMENT_VALUE,
-    MIN_PAYMENT_VALUE,
     REASON_MAX_LENGTH,
     Anticipation,
     AnticipationStatus,
@@ -34,7 +32,7 @@ from .rules import BatchRejected  # noqa: F401 - raised by the batches; callers 
 from .selectors import payment_quote, payments_visible_to, supplier_of, user_is_operator
 
 # A due date further ahead than this is a typing mistake, not a real invoice.
-MAX_DUE_DATE_HORIZON = timedelta(days=3650)
+MAX_DUE_DATE_HORIZON = rules.MAX_DUE_DATE_HORIZON  # one home: payments/rules.py
 
 
 def _does_not_exist(field: str, pk) -> ValidationFailed:
@@ -74,17 +72,6 @@ def supplier_create(
     return supplier
 
 
-def _validate_payment_value(value: Decimal) -> None:
-    if not isinstance(value, Decimal) or not value.is_finite():
-        raise ValidationFailed("A value must be a decimal number.", field="value", code="invalid")
-    if value.as_tuple().exponent < -2:
-        raise ValidationFailed("A value has at most 2 decimal places.", field="value", code="max_decimal_places")
-    if not MIN_PAYMENT_VALUE <= value <= MAX_PAYMENT_VALUE:
-        raise ValidationFailed(
-            f"A value must be from {MIN_PAYMENT_VALUE} to {MAX_PAYMENT_VALUE}.", field="value", code="out_of_range"
-        )
-
-
 def payment_create(*, actor, due_date: date, value: Decimal, supplier_id: int | None = None) -> Payment:
     """Register a payment. Suppliers register for themselves only; operators for any supplier.
 
@@ -106,16 +93,7 @@ def payment_create(*, actor, due_date: date, value: Decimal, supplier_id: int | 
     if supplier is None:
         raise _does_not_exist("supplier", supplier_id)
 
-    _validate_payment_value(value)
-    on = today()
-    if due_date < on:
-        raise ValidationFailed(f"The due date cannot be in the past (today is {on}).", field="due_date", code="past")
-    if due_date > on + MAX_DUE_DATE_HORIZON:
-        raise ValidationFailed(
-            f"The due date cannot be more than {MAX_DUE_DATE_HORIZON.days} days ahead.",
-            field="due_date",
-            code="too_far",
-        )
+    rules.check_new_payment(due_date=due_date, value=value, on=today())
     payment = Payment.objects.create(supplier=supplier, due_date=due_date, value=value)
     # After the commit (at once in autocommit; with the caller's when it has a transaction).
     list_counts.scopes_changed(supplier_ids=[supplier.pk])

@@ -8,12 +8,17 @@ from django.urls import reverse
 
 from codevance_api.accounts.tests.factories import UserFactory
 from codevance_api.core.ranges import MAX_ID
-from codevance_api.payments.models import AnticipationStatus
+from codevance_api.payments.models import AnticipationStatus, Payment
 from codevance_api.payments.tests.factories import AnticipationFactory, PaymentFactory
 
 pytestmark = pytest.mark.django_db
 
 PAYMENTS = "/admin/payments/payment/"
+# The payment form's inline (its anticipation), empty: what the admin's add page posts.
+ANTICIPATION_INLINE = {
+    "anticipation-TOTAL_FORMS": "0", "anticipation-INITIAL_FORMS": "0",
+    "anticipation-MIN_NUM_FORMS": "0", "anticipation-MAX_NUM_FORMS": "1",
+}
 
 
 @pytest.fixture
@@ -132,3 +137,37 @@ def test_other_admins_actions_also_leave_such_ids_out(admin_web, raw):
     response = admin_web.post("/admin/notifications/notification/",
                               {"action": "send_again", "_selected_action": [raw]})
     assert response.status_code in (200, 302)
+
+
+# --- Forms: a foreign key id no row can have, and the API's rules on a new payment ------------------
+
+@pytest.mark.parametrize("raw", ["99999999999999999999999", "-1", "0", "²", "1e3"])
+def test_admin_payment_form_with_an_impossible_supplier_id_is_a_field_error_not_a_500(admin_web, raw):
+    response = admin_web.post(
+        reverse("admin:payments_payment_add"),
+        {"supplier": raw, "due_date": "2027-01-01", "value": "10", **ANTICIPATION_INLINE},
+    )
+    assert response.status_code == 200
+    assert "supplier" in response.context["adminform"].form.errors
+    assert not Payment.objects.exists()
+
+
+@pytest.mark.parametrize("raw", ["99999999999999999999999", "²"])
+def test_admin_supplier_form_with_an_impossible_user_id_is_a_field_error_not_a_500(admin_web, raw):
+    response = admin_web.post(
+        reverse("admin:payments_supplier_add"),
+        {"user": raw, "corporate_name": "Gama", "reg_number": "11.222.333/0001-81"},
+    )
+    assert response.status_code == 200
+    assert "user" in response.context["adminform"].form.errors
+
+
+@pytest.mark.parametrize("due_date, code_word", [("9999-12-31", "days ahead"), ("2020-01-01", "past")])
+def test_admin_registers_no_payment_the_api_would_refuse(admin_web, supplier, due_date, code_word):
+    response = admin_web.post(
+        reverse("admin:payments_payment_add"),
+        {"supplier": supplier.pk, "due_date": due_date, "value": "10", **ANTICIPATION_INLINE},
+    )
+    assert response.status_code == 200
+    assert code_word in " ".join(response.context["adminform"].form.errors["due_date"])
+    assert not Payment.objects.exists()
