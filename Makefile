@@ -25,6 +25,7 @@ run: install
 ## Run the whole test suite (SQLite unless DATABASE_URL says otherwise).
 test: install-dev
 	$(RUN) pytest $(PYTEST_ARGS)
+	$(RUN) pytest --no-cov -n 0 -m untraced
 
 lint: install-dev
 	$(RUN) flake8
