@@ -26,7 +26,8 @@ SIGNING_KEY_MIN_DISTINCT = 10
 SIGNING_KEY_MIN_BITS = 200
 CREDENTIAL_MIN_LENGTH = 16
 CREDENTIAL_MIN_DISTINCT = 5
-DEVELOPMENT_SECRET_KEY = "django-insecure-development-only-key-change-me"
+# The development default (settings.py), listed so that production refuses it; never used to sign anything.
+DEVELOPMENT_SECRET_KEY = "django-insecure-development-only-key-change-me"  # nosec B105
 KNOWN_DEFAULTS = frozenset(
     {"guest", "postgres", "password", "secret", "changeme", "change-me", "redis", "admin", "root", "test",
      "example", "123456", "12345678", "qwerty", "letmein"}
