@@ -121,8 +121,14 @@ class Child:
             self.singles = [(user_id, pk) for user_id, pks in by_user.items() for pk in pks[: len(pks) // 2]]
             self.batches = [(user_id, pks[i:i + 10]) for user_id, pks in by_user.items()
                             for i in range(len(pks) // 2, len(pks) - 9, 10)]
-            cursor.execute("SELECT id FROM payments_anticipation WHERE status = 'PC' AND id %% 2 = %s ORDER BY id",
-                           [parity])
+            # Pending requests that can still be approved: their payment not yet due, their new due date
+            # not past (the others answer 409 on a shorter path).
+            cursor.execute(
+                """SELECT a.id FROM payments_anticipation a JOIN payments_payment p ON p.id = a.payment_id
+                   WHERE a.status = 'PC' AND a.id %% 2 = %s AND p.due_date > %s AND a.new_due_date >= %s
+                   ORDER BY a.id""",
+                [parity, self.today, self.today],
+            )
             self.pending = [row[0] for row in cursor.fetchall()]
         self.turn = 0
 

@@ -114,10 +114,13 @@ def anticipation_request(*, actor, payment_id: int, new_due_date: date) -> Antic
     """
     _require_operator_or_supplier(actor)
     with transaction.atomic():
-        # Lock the payment so that concurrent requests for it are checked one after the other; the
-        # read also brings the supplier's address, for the notification.
-        own_only = None if user_is_operator(actor) else supplier_of(actor).pk
-        locked = lock_payment(pk=payment_id, supplier_id=own_only)
+        # Lock the payment so that concurrent requests for it are checked one after the other. The
+        # notification goes to the supplier's address: the actor's own when a supplier asks for
+        # itself, else the read brings it.
+        if user_is_operator(actor):
+            locked = lock_payment(pk=payment_id, supplier_id=None)
+        else:
+            locked = lock_payment(pk=payment_id, supplier_id=supplier_of(actor).pk, recipient=actor.email)
         if locked is None:
             raise _does_not_exist("payment", payment_id)
         payment = locked.payment
