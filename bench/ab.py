@@ -63,7 +63,8 @@ def parse_args():
     parser.add_argument("--b", required=True, help="checkout B (after)")
     parser.add_argument("--db", required=True, help="a database seeded by bench/run.py --keep-db")
     parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432")
-    parser.add_argument("--broker", default="amqp://guest:guest@127.0.0.1:5672//")
+    parser.add_argument("--broker", default="auto",
+                        help="'auto' (default): a RabbitMQ user of the run's own, as bench/run.py makes; or a URL")
     parser.add_argument("--blocks", type=int, default=16, help="measured blocks per endpoint and side")
     parser.add_argument("--reads", type=int, default=30, help="requests per block for reads")
     parser.add_argument("--writes", type=int, default=12, help="requests per block for writes")
@@ -223,6 +224,12 @@ def main():
     args = parse_args()
     if args.child:
         return child_main(args.parity)
+    sys.path.insert(0, str(ROOT))
+    from bench.run import broker_user_create, broker_user_delete, redacted
+
+    broker, broker_user = broker_user_create() if args.broker == "auto" else (args.broker, "")
+    if not broker:
+        raise SystemExit("no broker: the writes publish their emails to RabbitMQ (give --broker URL)")
     queue = f"codevance_ab_{os.getpid()}"
     env = dict(os.environ)
     env.update({
@@ -230,7 +237,7 @@ def main():
         "SECRET_KEY": secrets.token_urlsafe(50), "JWT_SIGNING_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "testserver", "DJANGO_ENV": "production", "SECURE_SSL_REDIRECT": "False",
         "TRUSTED_PROXY_COUNT": "0", "DATABASE_SSL_REQUIRE": "False", "CONN_MAX_AGE": "600",
-        "THROTTLE_WRITE_RATE": "1000000/s", "CELERY_BROKER_URL": args.broker, "BENCH_CELERY_QUEUE": queue,
+        "THROTTLE_WRITE_RATE": "1000000/s", "CELERY_BROKER_URL": broker, "BENCH_CELERY_QUEUE": queue,
         "LOG_LEVEL": "WARNING", "JWT_ACCESS_MINUTES": "240",
     })
     env.pop("REDIS_URL", None)
@@ -277,13 +284,14 @@ def main():
         from kombu import Connection
 
         try:
-            with Connection(args.broker) as conn:
+            with Connection(broker) as conn:
                 conn.default_channel.queue_delete(queue)
         except Exception as error:  # noqa: BLE001 - cleanup must not hide the results
             print(f"could not delete queue {queue}: {error}")
+        broker_user_delete(broker_user)
     record = {
         "started": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        "command": " ".join(sys.argv[1:]),
+        "command": " ".join(redacted(a) for a in sys.argv[1:]),
         "a": {"path": str(sides["A"]), "commit": git_describe(sides["A"])},
         "b": {"path": str(sides["B"]), "commit": git_describe(sides["B"])},
         "blocks": args.blocks, "reads_per_block": args.reads, "writes_per_block": args.writes,
