@@ -717,8 +717,11 @@ def run_load(args, base, today):
     probe_decision, pending = pending[0], pending[1:]
     decision_items = [(pk, 1, json.dumps({"status": "A" if n % 2 else "D", "reason": "Bench decision"}))
                       for n, pk in enumerate(pending)]
-    requests_file = lua_data(WORK / "requests.lua", supplier_tokens, request_items)
-    decisions_file = lua_data(WORK / "decisions.lua", [operator_token], decision_items)
+    # One file per round, each with objects of its own: a round must not find its rows used by the last.
+    requests_files = [lua_data(WORK / f"requests-{r}.lua", supplier_tokens, request_items[r::args.rounds])
+                      for r in range(args.rounds)]
+    decisions_files = [lua_data(WORK / f"decisions-{r}.lua", [operator_token], decision_items[r::args.rounds])
+                       for r in range(args.rounds)]
 
     reads = [
         ("floor", "/bench/floor/", "", False),
@@ -743,16 +746,18 @@ def run_load(args, base, today):
     load = {}
     floors = []
 
-    def measure(name, **kwargs):
+    def measure(name, data_per_round=None, **kwargs):
         # The floor is measured right before each endpoint, so that each ratio compares two runs made
         # under the same background load (this machine may be busy with other work). With --rounds N
         # the pair is measured N times and the round with the median ratio is reported (its figures
         # belong together); errors count over every round.
         print(f"loading {name} ...", flush=True)
         rounds = []
-        for _ in range(args.rounds):
+        for round_ in range(args.rounds):
             floor = wrk(args, base + "/bench/floor/", seconds=args.duration)
             floors.append(floor)
+            if data_per_round:
+                kwargs["data"] = data_per_round[round_]
             result = wrk(args, **kwargs)
             result["floor_rps"] = floor["rps"]
             rounds.append(result)
@@ -770,9 +775,9 @@ def run_load(args, base, today):
             wrk(args, base + path, seconds=args.warmup, token=token)
         measure(name, url=base + path, seconds=args.duration, token=token)
     measure("anticipation request (supplier)", url=base + "/api/anticipations/", seconds=args.duration,
-            data=requests_file, method="POST", path="/api/anticipations/")
+            data_per_round=requests_files, method="POST", path="/api/anticipations/")
     measure("decision (operator)", url=base + "/api/anticipations/", seconds=args.duration,
-            data=decisions_file, method="PATCH", path="/api/anticipations/")
+            data_per_round=decisions_files, method="PATCH", path="/api/anticipations/")
     floors.sort(key=lambda result: result["rps"])
     load = {"floor": dict(floors[len(floors) // 2], floor_rps=floors[len(floors) // 2]["rps"]), **load}
     for name, available_items in (("anticipation request (supplier)", request_items),
