@@ -47,9 +47,10 @@ def _money_bars(months, attribute: str, title: str) -> list[charts.Bar]:
     ]
 
 
-def dashboard_charts(dashboard: ops.Dashboard) -> dict:
-    """The dashboard's three SVG charts (web/charts.py) from its figures: volume anticipated and discount
-    captured per month over the last 12 months, and payments falling due per week over the next 12."""
+def dashboard_charts(dashboard: ops.Dashboard) -> list[dict]:
+    """The dashboard's three SVG charts (web/charts.py) from its figures, each as {"key", "title", "svg"}:
+    volume anticipated and discount captured per month over the last 12 months, and payments falling
+    due per week over the next 12."""
     volume = _money_bars(dashboard.months, "volume", _("%(month)s: %(amount)s anticipated"))
     discount = _money_bars(dashboard.months, "discount", _("%(month)s: %(amount)s captured"))
     weeks = [
@@ -68,10 +69,15 @@ def dashboard_charts(dashboard: ops.Dashboard) -> dict:
     ]
     first, last = dashboard.months[0].month, dashboard.months[-1].month
     period = _("from %(first)s to %(last)s") % {"first": date_format(first, "F Y"), "last": date_format(last, "F Y")}
-    return {
+    titles = {
+        "volume": _("Volume anticipated per month"),
+        "discount": _("Discount captured per month"),
+        "weeks": _("Payments falling due per week"),
+    }
+    svgs = {
         "volume": charts.bar_chart(
             bars=volume,
-            title=_("Volume anticipated per month"),
+            title=titles["volume"],
             description=_("Face value of the anticipations approved each month, %(period)s; total %(total)s.")
             % {"period": period, "total": money(sum(month.volume for month in dashboard.months))},
             chart_id="chart-volume",
@@ -79,7 +85,7 @@ def dashboard_charts(dashboard: ops.Dashboard) -> dict:
         ),
         "discount": charts.bar_chart(
             bars=discount,
-            title=_("Discount captured per month"),
+            title=titles["discount"],
             description=_("Discounts of the anticipations approved each month, %(period)s; total %(total)s.")
             % {"period": period, "total": money(sum(month.discount for month in dashboard.months))},
             chart_id="chart-discount",
@@ -87,7 +93,7 @@ def dashboard_charts(dashboard: ops.Dashboard) -> dict:
         ),
         "weeks": charts.bar_chart(
             bars=weeks,
-            title=_("Payments falling due per week"),
+            title=titles["weeks"],
             description=_("Face value of the payments not anticipated falling due in each of the next 12 weeks, "
                           "from %(first)s; total %(total)s.")
             % {"first": dashboard.weeks[0].start.isoformat(), "total": money(sum(w.total for w in dashboard.weeks))},
@@ -95,6 +101,7 @@ def dashboard_charts(dashboard: ops.Dashboard) -> dict:
             axis_label=money,
         ),
     }
+    return [{"key": key, "title": titles[key], "svg": svg} for key, svg in svgs.items()]
 
 
 class DashboardView(OperatorAreaView):
