@@ -118,18 +118,11 @@ class FilteredListView(OperatorAreaView):
     """A list with the API's filters, `?q=` search, pages of LIST_PAGE_SIZE and `?format=csv` (every row
     of the filtered set, streamed). A bad filter is a 400 page naming it, with the form kept."""
 
+    # Set by each list: its template, CSV file name and columns, `rows(request)` (the filtered
+    # queryset) and `context(request)` (its form's choices).
     template_name = ""
     csv_filename = ""
     csv_columns: list = []
-
-    def rows(self, request):
-        raise NotImplementedError
-
-    def csv_queryset(self, rows):
-        return rows
-
-    def context(self, request) -> dict:
-        return {}
 
     def get(self, request):
         context = {"filters": request.GET, **self.context(request)}
@@ -137,7 +130,7 @@ class FilteredListView(OperatorAreaView):
         try:
             rows = self.rows(request)
             if request.GET.get("format") == "csv":
-                header, lines = ops.csv_rows(self.csv_queryset(rows), self.csv_columns)
+                header, lines = ops.csv_rows(rows, self.csv_columns)
                 return stream_csv(header=header, rows=lines, filename=self.csv_filename)
             context["page"] = paginate(request, rows, per_page=LIST_PAGE_SIZE)
         except ValidationFailed as error:

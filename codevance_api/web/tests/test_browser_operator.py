@@ -57,7 +57,7 @@ def _csv(browser, live_server) -> list[dict]:
     assert href.startswith(live_server.url)
     cookies = "; ".join(f"{c['name']}={c['value']}" for c in browser.driver.get_cookies())
     request = urllib.request.Request(href, headers={"Cookie": cookies})
-    with urllib.request.urlopen(request, timeout=30) as response:  # nosec B310: the live test server
+    with urllib.request.urlopen(request, timeout=30) as response:  # nosec B310 - the live test server
         assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
         return list(csv.DictReader(io.StringIO(response.read().decode())))
 
