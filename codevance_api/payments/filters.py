@@ -157,3 +157,32 @@ class RequestLogFilter(FilterSet):
     @extend_schema_field(_choices_schema("The action", RequestLogAction))
     def filter_action(self, queryset, name, value):
         return queryset.filter(action=selectors.parse_request_log_action(value))
+
+
+def _search_filter() -> django_filters.CharFilter:
+    """`?q=`: a supplier's name or CNPJ, whole or in part, punctuation ignored (selectors.supplier_search)."""
+    return django_filters.CharFilter(
+        method="filter_search",
+        max_length=selectors.SEARCH_MAX_LENGTH,
+        help_text="A supplier's name or CNPJ, whole or in part (CNPJ punctuation ignored).",
+    )
+
+
+class OperatorPaymentFilter(PaymentFilter):
+    """The API's payment filters plus `q`, a search by supplier name or CNPJ: the operators' payments page."""
+
+    q = _search_filter()
+
+    def filter_search(self, queryset, name, value):
+        return queryset.filter(selectors.supplier_search(value, prefix="supplier__"))
+
+
+class OperatorAnticipationFilter(AnticipationFilter):
+    """The API's anticipation filters plus `supplier` (an id) and `q` (supplier name or CNPJ): the
+    operators' anticipations page."""
+
+    supplier = IdFilter(field_name="supplier_id", help_text="The supplier's id.")
+    q = _search_filter()
+
+    def filter_search(self, queryset, name, value):
+        return queryset.filter(selectors.supplier_search(value, prefix="supplier__"))

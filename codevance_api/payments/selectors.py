@@ -14,6 +14,7 @@ from codevance_api.core.ranges import id_in_range
 from codevance_api.core.statements import Columns, Statement, model_columns
 
 from . import business_days, rules
+from .cnpj import cnpj_search_key
 from .models import (
     Anticipation,
     AnticipationStatus,
@@ -347,6 +348,27 @@ def payments_in_status(payments: QuerySet[Payment], *, status: str, on: date | N
     judged on `on` (today when None), with the SQL conditions held equal to rules.payment_status.
     Raises ValidationFailed 400 `invalid_status` for an unknown status."""
     return payments.filter(_payment_status_conditions(on or today())[parse_payment_status(status)])
+
+
+# The longest search text the lists accept (a name or a CNPJ, whole or in part).
+SEARCH_MAX_LENGTH = 100
+
+
+def supplier_search(raw: str, *, prefix: str = "") -> Q:
+    """The condition "the supplier's name contains `raw` (any case), or its CNPJ contains it" for rows
+    reaching the supplier through `prefix` ("" for suppliers, "supplier__" for payments and
+    anticipations). The CNPJ is compared without punctuation (cnpj.cnpj_search_key), so
+    "11.222.333/0001-81", "11222333" and "333/0001" all find 11222333000181. Blank text matches
+    everything. Raises nothing; the callers bound the length (SEARCH_MAX_LENGTH).
+    """
+    text = (raw or "").strip()
+    if not text:
+        return Q()
+    condition = Q(**{f"{prefix}corporate_name__icontains": text})
+    key = cnpj_search_key(text)
+    if key:
+        condition |= Q(**{f"{prefix}reg_number__contains": key})
+    return condition
 
 
 def parse_request_log_action(raw: str) -> RequestLogAction:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import operator_views, views
 
 app_name = "web"
 
@@ -21,4 +21,11 @@ urlpatterns = [
     path("supplier/payments/<id:pk>/quote/", views.QuoteJsonView.as_view(), name="quote"),
     path("supplier/history/", views.HistoryView.as_view(), name="history"),
     path("operator/queue/", views.QueueView.as_view(), name="queue"),
+    path("operator/", operator_views.DashboardView.as_view(), name="operator_dashboard"),
+    path("operator/payments/", operator_views.OperatorPaymentListView.as_view(), name="operator_payments"),
+    path("operator/payments/<id:pk>/", operator_views.OperatorPaymentView.as_view(), name="operator_payment"),
+    path(
+        "operator/anticipations/", operator_views.OperatorAnticipationListView.as_view(), name="operator_anticipations"
+    ),
+    path("operator/suppliers/<id:pk>/", operator_views.OperatorSupplierView.as_view(), name="operator_supplier"),
 ]

@@ -1,4 +1,4 @@
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.utils.translation import gettext as _
@@ -17,6 +17,14 @@ def money(value) -> str:
     if value is None or value == "":
         return ""
     return format_money(value, locale="en")
+
+
+@register.filter
+def percent(fraction) -> str:
+    """A rate given as a fraction, as a percentage with two decimals: Decimal("0.4486") -> "44.86%"; "—" for None."""
+    if fraction is None or fraction == "":
+        return "—"
+    return f"{(Decimal(fraction) * 100).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP)}%"
 
 
 @register.filter
