@@ -8,14 +8,15 @@ none. Delivery state lives here, not in the broker: the broker only carries "go 
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from codevance_api.payments.models import Anticipation, RequestLog, RequestLogAction
 
 
 class NotificationEvent(models.TextChoices):
-    REQUESTED = "requested", "Anticipation requested"
-    APPROVED = "approved", "Anticipation approved"
-    DENIED = "denied", "Anticipation denied"
+    REQUESTED = "requested", _("Anticipation requested")
+    APPROVED = "approved", _("Anticipation approved")
+    DENIED = "denied", _("Anticipation denied")
 
 
 EVENT_OF_ACTION = {
@@ -26,9 +27,9 @@ EVENT_OF_ACTION = {
 
 
 class NotificationState(models.TextChoices):
-    PENDING = "pending", "Pending"
-    SENT = "sent", "Sent"
-    FAILED = "failed", "Failed"
+    PENDING = "pending", _("Pending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
 
 
 class Notification(models.Model):

@@ -5,6 +5,8 @@ from decimal import Decimal
 
 import django_filters
 from django import forms
+from django.utils import translation
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 
 from codevance_api.core.errors import ValidationFailed
@@ -74,7 +76,8 @@ class TotalOrderingFilter(django_filters.OrderingFilter):
         # Bounded before it reaches the query (issue 13, point 2): more terms than fields can only repeat one.
         if value and len(value) > len(self.param_map):
             raise ValidationFailed(
-                f"At most {len(self.param_map)} comma-separated fields in ordering; got {len(value)}.",
+                _("At most %(max)d comma-separated fields in ordering; got %(count)d.")
+                % {"max": len(self.param_map), "count": len(value)},
                 field="ordering",
                 code="too_many",
             )
@@ -86,7 +89,9 @@ class TotalOrderingFilter(django_filters.OrderingFilter):
 
 def _choices_schema(label: str, choices) -> dict:
     """The schema of a case-insensitive choice parameter; an unknown value is a 400 naming the valid ones."""
-    listed = ", ".join(f"`{value}` {name.lower()}" for value, name in choices.choices)
+    # The OpenAPI text stays English whatever language is active when the module is imported.
+    with translation.override(None):
+        listed = ", ".join(f"`{value}` {str(name).lower()}" for value, name in choices.choices)
     return {"type": "string", "enum": choices.values, "description": f"{label} (case-insensitive): {listed}."}
 
 

@@ -45,11 +45,11 @@ class Supplier(models.Model):
 class PaymentStatus(models.TextChoices):
     """The derived state of a payment: every payment is in exactly one of these."""
 
-    AVAILABLE = "A", "Available"
-    PENDING_CONFIRMATION = "PC", "Pending confirmation"
-    ANTICIPATED = "AN", "Anticipated"
-    DENIED = "D", "Denied"
-    UNAVAILABLE = "U", "Unavailable"
+    AVAILABLE = "A", _("Available")
+    PENDING_CONFIRMATION = "PC", _("Pending confirmation")
+    ANTICIPATED = "AN", _("Anticipated")
+    DENIED = "D", _("Denied")
+    UNAVAILABLE = "U", _("Unavailable")
 
 
 class Payment(models.Model):
@@ -87,9 +87,9 @@ class Payment(models.Model):
 
 
 class AnticipationStatus(models.TextChoices):
-    PENDING_CONFIRMATION = "PC", "Pending confirmation"
-    APPROVED = "A", "Approved"
-    DENIED = "D", "Denied"
+    PENDING_CONFIRMATION = "PC", _("Pending confirmation")
+    APPROVED = "A", _("Approved")
+    DENIED = "D", _("Denied")
 
 
 class Anticipation(models.Model):
@@ -146,9 +146,9 @@ class Anticipation(models.Model):
 
 
 class RequestLogAction(models.TextChoices):
-    REQUESTED = "R", "Requested"
-    APPROVED = "A", "Approved"
-    DENIED = "D", "Denied"
+    REQUESTED = "R", _("Requested")
+    APPROVED = "A", _("Approved")
+    DENIED = "D", _("Denied")
 
 
 class RequestLogQuerySet(models.QuerySet):
