@@ -310,6 +310,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": (BASE_DIR / "codevance_api" / "core" / "schema_description.md").read_text(),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Always in English (the API's messages are translated, its contract is not): core/schema.py.
+    "DEFAULT_GENERATOR_CLASS": "codevance_api.core.schema.EnglishSchemaGenerator",
     "COMPONENT_SPLIT_REQUEST": True,
     # The docs pages load their JavaScript and CSS from this service's static files, never a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -94,6 +94,11 @@ class User(AbstractBaseUser, PermissionsMixin):
             models.CheckConstraint(
                 condition=models.Q(email=Lower(Trim("email"))), name="accounts_user_email_canonical"
             ),
+            # No preference, or a language the service speaks (settings.LANGUAGES).
+            models.CheckConstraint(
+                condition=models.Q(language__in=["", *(code for code, _name in settings.LANGUAGES)]),
+                name="accounts_user_language_known",
+            ),
         ]
 
     def __str__(self):

@@ -72,6 +72,12 @@ def _value_filter(lookup_expr: str, help_text: str) -> ValueFilter:
 class TotalOrderingFilter(django_filters.OrderingFilter):
     """`?ordering=a,-b`: the id is always appended as the tie-breaker, so pages never overlap or skip."""
 
+    def build_choices(self, fields, labels):
+        # Built once, when the module is imported, in whatever language is active then: English always,
+        # like the rest of the OpenAPI schema these labels end up in (core/schema.py).
+        with translation.override(None):
+            return [(value, str(label)) for value, label in super().build_choices(fields, labels)]
+
     def filter(self, qs, value):
         # Bounded before it reaches the query (issue 13, point 2): more terms than fields can only repeat one.
         if value and len(value) > len(self.param_map):

@@ -90,3 +90,11 @@ def test_a_refused_batch_lists_each_payment_in_the_callers_language(frozen_today
     assert body["message"].startswith("1 de 2 pagamentos não podem ser antecipados para 2024-09-20, então nenhum foi")
     assert body["failures"][str(second.pk)]["code"] == "payment_already_anticipated"
     assert body["errors"]["payments"][0].startswith(f"Pagamento {second.pk}: O pagamento {second.pk} já tem")
+
+
+def test_the_openapi_schema_stays_in_english_whatever_the_language(settings, api_client):
+    settings.LANGUAGE_CODE = "pt-br"
+    schema = api_client.get("/api/schema/", HTTP_ACCEPT_LANGUAGE="pt-BR", HTTP_ACCEPT="application/json").json()
+    text = str(schema)
+    assert "`PC` - Pending confirmation" in text and "(descending)" in text
+    assert "Aguardando confirmação" not in text and "decrescente" not in text
