@@ -92,7 +92,7 @@ def browser_without_javascript(tmp_path, monkeypatch):
 
 @pytest.fixture
 def brazilian_browser(tmp_path, monkeypatch):
-    """A Chromium whose Accept-Language is pt-BR (its date picker and its requests)."""
+    """A Chromium whose Accept-Language is pt-BR."""
     driver = _start_browser(tmp_path, monkeypatch, language="pt-BR")
     yield Browser(driver)
     driver.quit()
@@ -288,10 +288,17 @@ def test_a_brazilian_supplier_uses_the_web_area_in_portuguese(live_server, demo_
     browser.screenshot("pt-br-payments")
     browser.click(f"[data-testid=payment-{payment.pk}] a.button")
 
-    # Typed as a Brazilian types a date (dd/mm/aaaa in a pt-BR browser); the live quote answers in Portuguese.
+    # The picker is the browser's own: it shows dates in the browser's interface locale (headless Chromium
+    # keeps en-US whatever --lang says); its value, and what the form submits, is always YYYY-MM-DD. The
+    # quote beside it labels the date, and answers, in Portuguese.
     new_due_date = today() + timedelta(days=14)
     expected = selectors.payment_quote(payment=payment, new_due_date=new_due_date)
-    browser.find("#id_new_due_date").send_keys(new_due_date.strftime("%d%m%Y"))
+    date_input = browser.find("#id_new_due_date")
+    browser.driver.execute_script(
+        "arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input', {bubbles: true}));",
+        date_input,
+        new_due_date.isoformat(),
+    )
     browser.wait_for(
         lambda: browser.find("[data-quote]").is_displayed()
         and browser.text("[data-testid=quote-new-value]") == money(expected.new_value),
