@@ -57,7 +57,7 @@ def test_page_lists_the_holidays_before_the_due_date_without_javascript(business
     assert 'data-testid="business-days-help"' in content
     assert "Business days only" in content
     assert '<time datetime="2027-02-08" data-closed-day>8 Feb 2027</time> Carnival' in content
-    assert '<time datetime="2027-03-26" data-closed-day>2027-03-26</time> Good Friday' in content
+    assert '<time datetime="2027-03-26" data-closed-day>26 Mar 2027</time> Good Friday' in content
 
 
 @pytest.mark.parametrize(
