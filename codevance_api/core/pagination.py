@@ -33,6 +33,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import Paginator as DjangoPaginator
 from django.db.models import BooleanField, Expression, F, Q, Value
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
 from rest_framework import pagination
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import BasePagination
@@ -66,8 +67,12 @@ def page_size_from(request, *, default: int, maximum: int = MAX_PAGE_SIZE) -> in
         size = 0
     if size < 1:
         raise ValidationError(
-            {PAGE_SIZE_QUERY_PARAM: [f"Must be a whole number of at least 1 (values above {maximum} are served as "
-                                     f"{maximum})."]}
+            {
+                PAGE_SIZE_QUERY_PARAM: [
+                    _("Must be a whole number of at least 1 (values above %(max)d are served as %(max)d).")
+                    % {"max": maximum}
+                ]
+            }
         )
     return min(size, maximum)
 
@@ -237,7 +242,11 @@ class CursorPagination(BasePagination):
         if raw is None or raw == "":
             return None
         invalid = ValidationError(
-            {self.cursor_query_param: ["Not a valid cursor for this list: use a `next` or `previous` link as given."]}
+            {
+                self.cursor_query_param: [
+                    _("Not a valid cursor for this list: use a `next` or `previous` link as given.")
+                ]
+            }
         )
         try:
             padded = raw + "=" * (-len(raw) % 4)
@@ -391,15 +400,22 @@ class ListPagination(BasePagination):
         params = request.query_params
         mode = params.get(MODE_QUERY_PARAM, "").strip().lower()
         if mode not in ("", MODE_PAGES, MODE_CURSOR):
-            raise ValidationError({MODE_QUERY_PARAM: [f"Must be {MODE_PAGES!r} (numbered pages, the default) or "
-                                                      f"{MODE_CURSOR!r} (keyset cursor links)."]})
+            raise ValidationError(
+                {
+                    MODE_QUERY_PARAM: [
+                        _("Must be %(pages)r (numbered pages, the default) or %(cursor)r (keyset cursor links).")
+                        % {"pages": MODE_PAGES, "cursor": MODE_CURSOR}
+                    ]
+                }
+            )
         has_cursor = bool(params.get(CURSOR_QUERY_PARAM))
         if mode == MODE_PAGES and has_cursor:
-            raise ValidationError({CURSOR_QUERY_PARAM: ["A cursor belongs to pagination=cursor, not to numbered "
-                                                        "pages."]})
+            raise ValidationError(
+                {CURSOR_QUERY_PARAM: [_("A cursor belongs to pagination=cursor, not to numbered pages.")]}
+            )
         cursor_mode = mode == MODE_CURSOR or (mode == "" and has_cursor)
         if cursor_mode and PAGE_QUERY_PARAM in params:
-            raise ValidationError({PAGE_QUERY_PARAM: ["Use either page numbers or cursor links, not both."]})
+            raise ValidationError({PAGE_QUERY_PARAM: [_("Use either page numbers or cursor links, not both.")]})
         return MODE_CURSOR if cursor_mode else MODE_PAGES
 
     def paginate_queryset(self, queryset, request, view=None):

@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.i18n import JavaScriptCatalog
 
 from . import operator_views, views
 
@@ -8,6 +9,9 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
+    # The translations app.js uses (gettext() in the page), in the request's language; no CDN.
+    path("jsi18n/", JavaScriptCatalog.as_view(packages=["codevance_api.web"]), name="javascript_catalog"),
+    path("language/", views.LanguageView.as_view(), name="language"),
     path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path("password-reset/sent/", views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path(

@@ -2,9 +2,12 @@
    - The anticipate page asks the server for the quote as the date changes (the numbers are the
      server's, computed by services.anticipation_quote; nothing is computed here), and marks a
      picked weekend or holiday when business days are enforced (the server lists them).
-   - The queue gets a "select all" checkbox. */
+   - The queue gets a "select all" checkbox.
+   Its own texts go through gettext(), translated by Django's JavaScriptCatalog (web/urls.py). */
 (function () {
   "use strict";
+  // Django's JavaScript catalogue (/jsi18n/, loaded before this file) defines gettext; without it, English.
+  var gettext = window.gettext || function (text) { return text; };
 
   function liveQuote(form) {
     var input = form.querySelector("input[name=new_due_date]");
@@ -45,7 +48,7 @@
         if (result.ok) { showQuote(result.body); } else { showError(result.body.message); }
       }).catch(function () {
         if (ticket !== latest) { return; }
-        showError("The quote could not be loaded: use the “See the quote” button.");
+        showError(gettext("The quote could not be loaded: use the “See the quote” button."));
       });
     }
 
