@@ -14,6 +14,7 @@ from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils.translation import gettext as _
 from django.views import View
 from rest_framework.exceptions import Throttled
 
@@ -360,6 +361,13 @@ class QueueView(OperatorView):
             verb = "approved" if decision == AnticipationStatus.APPROVED else "denied"
             noun = "anticipation" if decided == 1 else "anticipations"
             messages.success(request, f"{decided} {noun} {verb}; the suppliers are being emailed.")
+        if result.awaiting_second:
+            ids = ", ".join(f"#{anticipation.pk}" for anticipation in result.awaiting_second)
+            messages.warning(
+                request,
+                _("Your approval of %(ids)s is recorded; a second, different operator must approve (four eyes).")
+                % {"ids": ids},
+            )
         return HttpResponseRedirect(request.get_full_path())
 
     def _render(self, form, status=200):
