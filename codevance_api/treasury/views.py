@@ -137,6 +137,11 @@ BUDGET_RULES = (
                 examples={400: [BAD_MONTH], 403: [SUPPLIER_ASKS], 409: [BUDGET_EXISTS, BELOW_USED]},
             ),
         },
+        examples=[
+            OpenApiExample("replace", value={"month": "2026-12", "amount": "50000.00", "supplier": None},
+                           request_only=True),
+            OpenApiExample("replaced", value=BUDGET_EXAMPLE, response_only=True),
+        ],
     ),
     partial_update=extend_schema(
         tags=["treasury"],
@@ -150,7 +155,11 @@ BUDGET_RULES = (
                 examples={400: [BAD_MONTH], 403: [SUPPLIER_ASKS], 409: [BUDGET_EXISTS, BELOW_USED]},
             ),
         },
-        examples=[OpenApiExample("raise it", value={"amount": "80000.00"}, request_only=True)],
+        examples=[
+            OpenApiExample("raise it", value={"amount": "80000.00"}, request_only=True),
+            OpenApiExample("raised", value={**BUDGET_EXAMPLE, "amount": "80000.00", "remaining": "68000.00"},
+                           response_only=True),
+        ],
     ),
     destroy=extend_schema(
         tags=["treasury"],
@@ -251,6 +260,7 @@ RULE_RULES = (
             (200, JSON): OpenApiResponse(AutoApprovalRuleOutputSerializer, description="The rule."),
             **error_responses(401, 403, 404, examples={403: [SUPPLIER_ASKS]}),
         },
+        examples=[OpenApiExample("a rule", value=RULE_EXAMPLE, response_only=True)],
     ),
     update=extend_schema(
         tags=["treasury"],
@@ -261,6 +271,11 @@ RULE_RULES = (
             (200, JSON): OpenApiResponse(AutoApprovalRuleOutputSerializer, description="The rule."),
             **error_responses(400, 401, 403, 404, 415, examples={403: [SUPPLIER_ASKS]}),
         },
+        examples=[
+            OpenApiExample("replace", value={"max_amount": "5000.00", "min_days_early": 10, "supplier": None,
+                                             "active": True}, request_only=True),
+            OpenApiExample("replaced", value=RULE_EXAMPLE, response_only=True),
+        ],
     ),
     partial_update=extend_schema(
         tags=["treasury"],
@@ -271,7 +286,10 @@ RULE_RULES = (
             (200, JSON): OpenApiResponse(AutoApprovalRuleOutputSerializer, description="The rule."),
             **error_responses(400, 401, 403, 404, 415, examples={403: [SUPPLIER_ASKS]}),
         },
-        examples=[OpenApiExample("switch it off", value={"active": False}, request_only=True)],
+        examples=[
+            OpenApiExample("switch it off", value={"active": False}, request_only=True),
+            OpenApiExample("switched off", value={**RULE_EXAMPLE, "active": False}, response_only=True),
+        ],
     ),
     destroy=extend_schema(
         tags=["treasury"],
