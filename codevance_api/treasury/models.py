@@ -52,11 +52,15 @@ class Budget(models.Model):
         ordering = ["-month", "supplier_id", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["month"], condition=Q(supplier__isnull=True), name="treasury_budget_one_overall_per_month"
+                fields=["month"], condition=Q(supplier__isnull=True), name="treasury_budget_one_overall_per_month",
+                violation_error_message=_("This month already has an overall budget: change that one instead."),
             ),
             models.UniqueConstraint(
                 fields=["month", "supplier"], condition=Q(supplier__isnull=False),
                 name="treasury_budget_one_per_supplier_month",
+                violation_error_message=_(
+                    "This supplier already has a budget for this month: change that one instead."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(amount__gt=0) & Q(amount__lte=MAX_BUDGET_AMOUNT), name="treasury_budget_amount_positive"

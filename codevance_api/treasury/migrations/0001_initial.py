@@ -47,7 +47,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['-month', 'supplier_id', 'id'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('supplier__isnull', True)), fields=('month',), name='treasury_budget_one_overall_per_month'), models.UniqueConstraint(condition=models.Q(('supplier__isnull', False)), fields=('month', 'supplier'), name='treasury_budget_one_per_supplier_month'), models.CheckConstraint(condition=models.Q(('amount__gt', 0), ('amount__lte', Decimal('1000000000000.00'))), name='treasury_budget_amount_positive')],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('supplier__isnull', True)), fields=('month',), name='treasury_budget_one_overall_per_month', violation_error_message='This month already has an overall budget: change that one instead.'), models.UniqueConstraint(condition=models.Q(('supplier__isnull', False)), fields=('month', 'supplier'), name='treasury_budget_one_per_supplier_month', violation_error_message='This supplier already has a budget for this month: change that one instead.'), models.CheckConstraint(condition=models.Q(('amount__gt', 0), ('amount__lte', Decimal('1000000000000.00'))), name='treasury_budget_amount_positive')],
             },
         ),
     ]
