@@ -1,8 +1,10 @@
 """Input validation and output shape of the treasury's endpoints: the rules live in services and selectors."""
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from codevance_api.core.errors import ValidationFailed
 from codevance_api.core.ranges import MAX_ID
 from codevance_api.payments.serializers import AmountField, StrictSerializer
 
@@ -10,19 +12,19 @@ from . import rules
 from .models import MAX_BUDGET_AMOUNT, MAX_RULE_AMOUNT, MAX_RULE_DAYS, MIN_BUDGET_AMOUNT
 
 
-class MonthField(serializers.RegexField):
+@extend_schema_field({"type": "string", "pattern": rules.MONTH_PATTERN, "example": "2026-12"})
+class MonthField(serializers.CharField):
     """A calendar month written "YYYY-MM" (e.g. "2026-12"), years 1900 to 2999; the value is its first day."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("help_text", _("The month, YYYY-MM (e.g. 2026-12)."))
-        super().__init__(
-            rules.MONTH_PATTERN,
-            error_messages={"invalid": _("A month is written YYYY-MM, e.g. 2026-12.")},
-            **kwargs,
-        )
+        super().__init__(**kwargs)
 
     def to_internal_value(self, data):
-        return rules.parse_month(super().to_internal_value(data))
+        try:
+            return rules.parse_month(super().to_internal_value(data))
+        except ValidationFailed:
+            raise serializers.ValidationError(_("A month is written YYYY-MM, e.g. 2026-12."), code="invalid_month")
 
     def to_representation(self, value):
         return rules.format_month(value)
