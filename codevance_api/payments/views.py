@@ -564,7 +564,7 @@ class RequestLogViewSet(CountedListMixin, CSVExportMixin, mixins.ListModelMixin,
     count_cache_name = "logs"
     csv_filename = "logs.csv"
     csv_columns = ["id", "anticipation", column("created_at", "created_at", local_date), "user", "action", "reason",
-                   column("timestamp", "created_at")]
+                   column("timestamp", "created_at"), "rule"]
 
     def get_queryset(self):
         return selectors.request_log_list(user=self.request.user)
