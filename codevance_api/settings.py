@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "codevance_api.accounts",
     "codevance_api.payments",
     "codevance_api.notifications",
+    "codevance_api.treasury",
     "codevance_api.web",
     "rest_framework_simplejwt.token_blacklist",
     "axes",
@@ -368,6 +369,26 @@ ANTICIPATION_MONTHLY_RATE = _monthly_rate(config("ANTICIPATION_MONTHLY_RATE", de
 # When on, a new due date must be a Brazilian business day (no weekend, national or B3 holiday:
 # payments/business_days.py). Off by default: the original API anticipates to any day, a Sunday included.
 ANTICIPATION_BUSINESS_DAYS_ONLY = config("ANTICIPATION_BUSINESS_DAYS_ONLY", default=False, cast=bool)
+
+
+def _dual_control_above(raw):
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    try:
+        amount = Decimal(raw)
+    except InvalidOperation:
+        raise ImproperlyConfigured(
+            f"DUAL_CONTROL_ABOVE must be an amount in R$ (e.g. 100000.00) or empty, got {raw!r}."
+        )
+    if not amount.is_finite() or amount < 0:
+        raise ImproperlyConfigured(f"DUAL_CONTROL_ABOVE must be an amount of zero or more, got {raw!r}.")
+    return amount
+
+
+# Four eyes (treasury/rules.py): approving an anticipation whose new value is above this amount (R$)
+# needs two different operators. Empty (default): off, one operator approves.
+DUAL_CONTROL_ABOVE = _dual_control_above(config("DUAL_CONTROL_ABOVE", default=""))
 
 # --- Static files and media: WhiteNoise on the dyno, or S3 when a bucket is named -------------
 

@@ -29,9 +29,22 @@ OPERATOR_PERMISSIONS = {
     "notifications": ["view_notification", "change_notification"],
     # Who is locked out of logging in, and why.
     "axes": ["view_accessattempt", "view_accesslog", "view_accessfailurelog"],
+    # The treasury's settings, which operators own as they do through the API (issue 16): budgets
+    # and auto-approval rules, deletes included (a rule that decided something is protected by the log).
+    "treasury": [
+        "view_budget",
+        "add_budget",
+        "change_budget",
+        "delete_budget",
+        "view_autoapprovalrule",
+        "add_autoapprovalrule",
+        "change_autoapprovalrule",
+        "delete_autoapprovalrule",
+    ],
     # Deliberately absent: token_blacklist (outstanding refresh tokens are credentials), sessions,
-    # every delete, and any change of users or groups (an operator could make itself a superuser,
-    # or take over a supplier's login and request anticipations it then approves).
+    # every delete of records (payments, logs, notifications, users), and any change of users or
+    # groups (an operator could make itself a superuser, or take over a supplier's login and request
+    # anticipations it then approves).
 }
 
 
@@ -40,11 +53,19 @@ def operators_group_sync(apps):
 
     `apps` is the app registry (django.apps.apps, or a migration's historical one). Permissions
     are normally created after migrations (post_migrate), so a fresh database gets them here.
+    A permission of a model the registry does not have yet (a migration of that model's app still
+    to run, e.g. treasury's before accounts 0004 on a fresh database) is left out; the app's own
+    migration calls this again once the model exists (treasury 0002).
     """
     from django.contrib.auth.management import create_permissions
 
     Permission = apps.get_model("auth", "Permission")
-    wanted = [(label, codename) for label, codenames in OPERATOR_PERMISSIONS.items() for codename in codenames]
+    wanted = [
+        (label, codename)
+        for label, codenames in OPERATOR_PERMISSIONS.items()
+        for codename in codenames
+        if _model_exists(apps, label, codename)
+    ]
     found = Permission.objects.filter(content_type__app_label__in=OPERATOR_PERMISSIONS)
     if found.count() < len(wanted) or len(_matching(found, wanted)) < len(wanted):
         for app_config in apps.get_app_configs():
@@ -62,6 +83,15 @@ def operators_group_sync(apps):
     group, _ = apps.get_model("auth", "Group").objects.get_or_create(name=OPERATORS_GROUP)
     group.permissions.set(permissions)
     return group
+
+
+def _model_exists(apps, label: str, codename: str) -> bool:
+    """Whether `apps` has the model a default permission codename ("view_budget") is about."""
+    try:
+        apps.get_model(label, codename.split("_", 1)[1])
+    except LookupError:
+        return False
+    return True
 
 
 def _matching(permissions, wanted):

@@ -205,6 +205,14 @@ def _decide(modeladmin, request, queryset, status):
         else:
             text = ngettext("%(count)d anticipation denied.", "%(count)d anticipations denied.", count)
         modeladmin.message_user(request, text % {"count": count}, messages.SUCCESS)
+    if result.awaiting_second:
+        ids = ", ".join(str(anticipation.pk) for anticipation in result.awaiting_second)
+        modeladmin.message_user(
+            request,
+            _("First approval recorded for anticipation(s) %(ids)s: a second, different operator must approve "
+              "(four eyes).") % {"ids": ids},
+            messages.WARNING,
+        )
 
 
 @admin.action(description=_("Approve selected anticipations"))
@@ -229,7 +237,7 @@ class RequestLogInline(admin.TabularInline):
     model = RequestLog
     extra = 0
     can_delete = False
-    fields = ("created_at", "action", "user", "reason")
+    fields = ("created_at", "action", "user", "rule", "reason")
     readonly_fields = fields
 
     # The audit log is append-only whatever permissions a user holds (superusers included).
@@ -278,10 +286,17 @@ class AnticipationAdmin(MoneyAndDatesMixin, RangeCheckedAdminMixin, admin.ModelA
 
 @admin.register(RequestLog)
 class RequestLogAdmin(RangeCheckedAdminMixin, admin.ModelAdmin):
-    list_display = ("id", "created_at", "action", "anticipation", "user", "reason")
-    list_filter = ("action", "created_at")
+    list_display = ("id", "created_at", "action", "anticipation", "user", "decided_by", "reason")
+    list_filter = ("action", "created_at", ("rule", admin.EmptyFieldListFilter))
     search_fields = ("anticipation__id", "user__email", "reason")
     list_select_related = ("user", "anticipation")
+
+    @admin.display(description=_("Decided by"))
+    def decided_by(self, log):
+        # A rule's approval is told apart from a person's: the rule's id, else the person.
+        if log.rule_id is not None:
+            return _("Auto-approval rule #%(id)s") % {"id": log.rule_id}
+        return _("a person") if log.action != "R" else "-"
 
     # The audit log is append-only whatever permissions a user holds (superusers included).
     def has_add_permission(self, request):

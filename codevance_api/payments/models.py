@@ -146,6 +146,8 @@ class Anticipation(models.Model):
             models.Index(fields=["status", "creation_date", "id"], name="anticipation_status_created_id"),
             models.Index(fields=["supplier", "creation_date", "id"], name="anticipation_supplier_created"),
             models.Index(fields=["supplier", "status", "creation_date", "id"], name="anticipation_supplier_status"),
+            # What a month's budget has used: the approved anticipations due in it (treasury/selectors.py).
+            models.Index(fields=["status", "new_due_date"], name="anticipation_status_new_due"),
         ]
         constraints = [
             # What the log's (anticipation, supplier) foreign key points at.
@@ -176,6 +178,8 @@ class RequestLogAction(models.TextChoices):
     REQUESTED = "R", _("Requested")
     APPROVED = "A", _("Approved")
     DENIED = "D", _("Denied")
+    # Four eyes (treasury/rules.py): the first of two operators approved; the anticipation stays pending.
+    FIRST_APPROVAL = "F", _("First approval")
 
 
 class RequestLogQuerySet(models.QuerySet):
@@ -202,6 +206,12 @@ class RequestLog(models.Model):
     action = models.CharField(_("action"), max_length=1, choices=RequestLogAction.choices)
     reason = models.CharField(_("reason"), max_length=REASON_MAX_LENGTH, blank=True, default="")
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    # Set when an auto-approval rule, not a person, decided: `user` is then the operator who last saved
+    # the rule (treasury.AutoApprovalRule.author). PROTECT: a rule that decided something stays.
+    rule = models.ForeignKey(
+        "treasury.AutoApprovalRule", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        editable=False, verbose_name=_("rule"),
+    )
 
     objects = RequestLogQuerySet.as_manager()
 
@@ -222,6 +232,14 @@ class RequestLog(models.Model):
                 fields=["anticipation"],
                 condition=Q(action__in=["A", "D"]),
                 name="payments_log_one_decision_per_anticipation",
+            ),
+            # Four eyes: an operator approves an anticipation at most once.
+            models.UniqueConstraint(
+                fields=["anticipation", "user"], condition=Q(action="F"), name="payments_log_one_first_approval_each"
+            ),
+            # Only an approval is ever taken by a rule.
+            models.CheckConstraint(
+                condition=Q(rule__isnull=True) | Q(action="A"), name="payments_log_rule_only_approves"
             ),
         ]
         # The database itself refuses to change or remove a log row, whatever the path (bulk_update,

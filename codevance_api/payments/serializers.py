@@ -203,7 +203,37 @@ class RequestLogOutputSerializer(ModelOutputSerializer):
 
     class Meta:
         model = RequestLog
-        fields = ["id", "anticipation", "created_at", "user", "action", "reason", "timestamp"]
+        fields = ["id", "anticipation", "created_at", "user", "action", "reason", "timestamp", "rule"]
+        read_only_fields = fields
+        extra_kwargs = {
+            "action": {"help_text": "R requested, A approved, D denied; F: the first of two operators approved "
+                       "(four eyes, DUAL_CONTROL_ABOVE), the anticipation stays pending."},
+            "rule": {"help_text": "The auto-approval rule that took this approval, null when a person decided "
+                     "(`user` is then the operator; with a rule, the operator who last saved the rule)."},
+        }
+
+
+class ApprovalSerializer(serializers.Serializer):
+    operator = serializers.IntegerField(help_text="The approving operator's user id.")
+    email = serializers.EmailField(help_text="The approving operator's email.")
+    at = serializers.DateTimeField(help_text="When they approved (ISO 8601, local offset).")
+
+
+class AnticipationDecisionOutputSerializer(AnticipationOutputSerializer):
+    """An anticipation as a decision leaves it, with its approvals so far (four eyes)."""
+
+    approvals = ApprovalSerializer(
+        many=True, read_only=True,
+        help_text="Who has approved it so far, oldest first: one operator for an ordinary approval, the first "
+        "operator while it waits for a second (four eyes), both once complete; those who approved before a "
+        "denial.",
+    )
+    approvals_required = serializers.IntegerField(
+        read_only=True, help_text="How many different operators must approve it: 2 above DUAL_CONTROL_ABOVE, else 1."
+    )
+
+    class Meta(AnticipationOutputSerializer.Meta):
+        fields = AnticipationOutputSerializer.Meta.fields + ["approvals", "approvals_required"]
         read_only_fields = fields
 
 

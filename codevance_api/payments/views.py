@@ -23,8 +23,10 @@ from codevance_api.core.schema import JSON, BatchErrorSerializer, error_example,
 
 from . import selectors, services
 from .filters import AnticipationFilter, PaymentFilter, RequestLogFilter
+from .models import AnticipationStatus
 from .permissions import IsOperatorToDecide
 from .serializers import (
+    AnticipationDecisionOutputSerializer,
     AnticipationDecisionSerializer,
     AnticipationOutputSerializer,
     AnticipationRequestSerializer,
@@ -61,8 +63,9 @@ ANTICIPATION_EXAMPLE = {
 }
 LOG_EXAMPLE = {
     "id": 12, "anticipation": 7, "created_at": "2024-09-15", "user": 1, "action": "A",
-    "reason": "Within the monthly limit", "timestamp": "2024-09-15T12:05:00.654321-03:00",
+    "reason": "Within the monthly limit", "timestamp": "2024-09-15T12:05:00.654321-03:00", "rule": None,
 }
+APPROVAL_EXAMPLE = {"operator": 1, "email": "operator01@email.com", "at": "2024-09-15T12:05:00.654321-03:00"}
 # 2024-09-15 is a Sunday: accepted unless ANTICIPATION_BUSINESS_DAYS_ONLY is on, and the quote says so.
 QUOTE_EXAMPLE = {
     "payment": 1, "new_due_date": "2024-09-15", "days": 16, "discount": "16.00", "new_value": "984.00",
@@ -348,23 +351,52 @@ _ANTICIPATION = dict(
         "characters) kept on the log; the supplier is emailed after commit. A pending (`PC`) anticipation "
         "is decided once: a second decision is a 409. An anticipation whose payment is due, or whose new "
         "due date has passed, cannot be approved (409) but can still be denied. Only `status` and "
-        "`reason` may be sent. Suppliers get a 403.",
+        "`reason` may be sent. Suppliers get a 403. "
+        "**Budgets:** an approval charges `new_value` to the overall budget and the supplier's budget of the "
+        "month of `new_due_date` (`/api/budgets/`); when one cannot take it, 409 `budget_exceeded` names what "
+        "remains (`remaining`, `month`, `supplier`). "
+        "**Four eyes:** when `new_value` is above DUAL_CONTROL_ABOVE, the first approval answers 202 (still "
+        "`PC`, `approvals` lists who approved), the same operator again gets 409 `second_approver_required`, a "
+        "different operator completes it (200, `A`, budget charged then); a denial by either is final.",
         request=AnticipationDecisionSerializer,
         responses={
-            (200, JSON): OpenApiResponse(AnticipationOutputSerializer, description="The decided anticipation."),
+            (200, JSON): OpenApiResponse(AnticipationDecisionOutputSerializer, description="The decided anticipation."),
+            (202, JSON): OpenApiResponse(
+                AnticipationDecisionOutputSerializer,
+                description="Four eyes: the first of two operators approved; the anticipation is still `PC` and "
+                "`approvals` lists who has approved so far. A different operator's approval completes it.",
+            ),
             **error_responses(
                 400, 401, 403, 404, 409, 415,
                 examples={
                     403: [error_example("supplier", 403, code="permission_denied",
                                         message="Only operators can approve or deny anticipations.")],
-                    409: [error_example("already decided", 409, code="anticipation_already_decided",
-                                        message="Anticipation 7 was already decided (approved).")],
+                    409: [
+                        error_example("already decided", 409, code="anticipation_already_decided",
+                                      message="Anticipation 7 was already decided (approved)."),
+                        error_example("over the budget", 409, code="budget_exceeded",
+                                      message="Approving anticipation 7 (R$ 984.00) would exceed the overall budget "
+                                      "of 2024-09: only R$ 500.00 remains.",
+                                      remaining="500.00", month="2024-09", supplier=None),
+                        error_example("same operator twice", 409, code="second_approver_required",
+                                      message="You already approved anticipation 7: a second, different operator "
+                                      "must approve it."),
+                    ],
                 },
             ),
         },
         examples=[
             OpenApiExample("approve", value={"status": "A", "reason": "Within the monthly limit"}, request_only=True),
-            OpenApiExample("approved", value={**ANTICIPATION_EXAMPLE, "status": "A"}, response_only=True),
+            OpenApiExample(
+                "approved",
+                value={**ANTICIPATION_EXAMPLE, "status": "A", "approvals": [APPROVAL_EXAMPLE], "approvals_required": 1},
+                response_only=True, status_codes=[200],
+            ),
+            OpenApiExample(
+                "first of two approvals",
+                value={**ANTICIPATION_EXAMPLE, "approvals": [APPROVAL_EXAMPLE], "approvals_required": 2},
+                response_only=True, status_codes=[202],
+            ),
         ],
     ),
 )
@@ -506,7 +538,12 @@ class AnticipationViewSet(
         anticipation = services.anticipation_decide(
             actor=request.user, anticipation_id=self.kwargs["pk"], status=data["status"], reason=data["reason"]
         )
-        return Response(AnticipationOutputSerializer(anticipation).data)
+        # Four eyes: a first approval leaves it pending; 202 says the decision is not complete yet.
+        pending = anticipation.status == AnticipationStatus.PENDING_CONFIRMATION
+        return Response(
+            AnticipationDecisionOutputSerializer(anticipation).data,
+            status=status.HTTP_202_ACCEPTED if pending else status.HTTP_200_OK,
+        )
 
     @action(detail=False, methods=["post"], url_path="batch", url_name="batch", **_NOT_A_LIST)
     def batch(self, request):
@@ -527,7 +564,7 @@ class RequestLogViewSet(CountedListMixin, CSVExportMixin, mixins.ListModelMixin,
     count_cache_name = "logs"
     csv_filename = "logs.csv"
     csv_columns = ["id", "anticipation", column("created_at", "created_at", local_date), "user", "action", "reason",
-                   column("timestamp", "created_at")]
+                   column("timestamp", "created_at"), "rule"]
 
     def get_queryset(self):
         return selectors.request_log_list(user=self.request.user)

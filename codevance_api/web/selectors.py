@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils.translation import gettext as _
 
 from codevance_api.core.dates import today
@@ -21,6 +21,7 @@ from codevance_api.payments.models import (
     Payment,
     PaymentStatus,
     RequestLog,
+    RequestLogAction,
     Supplier,
 )
 
@@ -193,11 +194,24 @@ def payment_history(*, user, payment: Payment) -> QuerySet[RequestLog]:
 
 
 def pending_anticipations(*, user, supplier_id: int | None = None) -> QuerySet[Anticipation]:
-    """The operators' queue: anticipations waiting for a decision, oldest request first."""
+    """The operators' queue: anticipations waiting for a decision, oldest request first.
+
+    Each carries `first_approver` (the email of the operator whose approval waits for a second one,
+    four eyes: a log row "F"; None otherwise), read in the page's own query (a subquery).
+    """
     anticipations = selectors.anticipation_list(user=user, status=AnticipationStatus.PENDING_CONFIRMATION)
     if supplier_id is not None:
         anticipations = anticipations.filter(supplier_id=supplier_id)
-    return anticipations.select_related("payment__supplier").order_by("creation_date", "id")
+    first_approver = (
+        RequestLog.objects.filter(anticipation_id=OuterRef("pk"), action=RequestLogAction.FIRST_APPROVAL)
+        .order_by("created_at", "id")
+        .values("user__email")[:1]
+    )
+    return (
+        anticipations.select_related("payment__supplier")
+        .annotate(first_approver=Subquery(first_approver))
+        .order_by("creation_date", "id")
+    )
 
 
 def queue_suppliers(*, user) -> QuerySet[Supplier]:

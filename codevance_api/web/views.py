@@ -422,6 +422,13 @@ class QueueView(OperatorView):
                     decided,
                 )
             messages.success(request, text % {"count": decided})
+        if result.awaiting_second:
+            ids = ", ".join(f"#{anticipation.pk}" for anticipation in result.awaiting_second)
+            messages.warning(
+                request,
+                _("Your approval of %(ids)s is recorded; a second, different operator must approve (four eyes).")
+                % {"ids": ids},
+            )
         return HttpResponseRedirect(request.get_full_path())
 
     def _render(self, form, status=200):

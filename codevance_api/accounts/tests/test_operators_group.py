@@ -34,7 +34,17 @@ EXPECTED_PERMISSIONS = {
     "axes.view_accessattempt",
     "axes.view_accesslog",
     "axes.view_accessfailurelog",
+    "treasury.view_budget",
+    "treasury.add_budget",
+    "treasury.change_budget",
+    "treasury.delete_budget",
+    "treasury.view_autoapprovalrule",
+    "treasury.add_autoapprovalrule",
+    "treasury.change_autoapprovalrule",
+    "treasury.delete_autoapprovalrule",
 }
+# What operators may delete: the treasury's settings (issue 16), never a record.
+DELETABLE_SETTINGS = {"treasury.delete_budget", "treasury.delete_autoapprovalrule"}
 
 
 def _group_permissions():
@@ -48,7 +58,7 @@ def test_operators_group_grants_exactly_the_operator_permissions():
 
 def test_operators_group_never_changes_or_deletes_logs_users_or_tokens():
     granted = _group_permissions()
-    assert not {p for p in granted if p.split(".")[1].startswith("delete_")}
+    assert not {p for p in granted if p.split(".")[1].startswith("delete_")} - DELETABLE_SETTINGS
     assert "payments.change_requestlog" not in granted
     assert "accounts.change_user" not in granted and "accounts.add_user" not in granted
     assert not {p for p in granted if p.startswith("token_blacklist.")}

@@ -49,6 +49,10 @@ def test_schema_documents_every_api_route(served_schema):
         "/api/logs/",
         "/api/suppliers/",
         "/api/suppliers/me/",
+        "/api/budgets/",
+        "/api/budgets/{id}/",
+        "/api/auto-approval-rules/",
+        "/api/auto-approval-rules/{id}/",
     }
 
 

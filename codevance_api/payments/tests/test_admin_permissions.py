@@ -18,6 +18,7 @@ from codevance_api.notifications.models import NotificationState
 from codevance_api.notifications.tests.factories import NotificationFactory
 from codevance_api.payments.models import Anticipation, AnticipationStatus, Payment, RequestLog, Supplier
 from codevance_api.payments.tests.factories import AnticipationFactory
+from codevance_api.treasury.tests.factories import AutoApprovalRuleFactory, BudgetFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -38,6 +39,8 @@ def one_of_everything(frozen_today):
     for model in (AccessAttempt, AccessLog, AccessFailureLog):
         extra = {"get_data": "", "post_data": "", "failures_since_start": 3} if model is AccessAttempt else {}
         model.objects.create(user_agent="pytest", ip_address="192.0.2.1", username="x@example.com", **extra)
+    BudgetFactory()
+    AutoApprovalRuleFactory()
     assert all(model.objects.exists() for model in _registered())
 
 

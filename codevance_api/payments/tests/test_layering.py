@@ -23,12 +23,13 @@ def _imports(relative: str) -> set[str]:
     return found
 
 
-@pytest.mark.parametrize("module", ["payments/selectors.py", "web/selectors.py", "web/operator_selectors.py"])
+@pytest.mark.parametrize("module", ["payments/selectors.py", "web/selectors.py", "web/operator_selectors.py",
+                                    "treasury/selectors.py"])
 def test_a_selector_does_not_import_a_service(module):
     assert not any("services" in name for name in _imports(module)), _imports(module)
 
 
-@pytest.mark.parametrize("module", ["payments/rules.py", "payments/pricing.py", "web/charts.py"])
+@pytest.mark.parametrize("module", ["payments/rules.py", "payments/pricing.py", "web/charts.py", "treasury/rules.py"])
 def test_the_pure_modules_read_nothing(module):
     names = _imports(module)
     assert not any(part in name for name in names for part in ("selectors", "services", "django.db", "settings"))

@@ -98,11 +98,12 @@ API_CASES = [
     Case("anticipation detail", "supplier_api", "get", _first_anticipation, 200, 3),
     Case("anticipation request", "supplier_api", "post",
          lambda w, n: ("/api/anticipations/", {"payment": w.payments(n)[-1].pk, "new_due_date": str(w.today)}),
-         201, 8),
+         201, 9),  # 9: the auto-approval rules' read (issue 16)
     Case("batch request", "supplier_api", "post",
          lambda w, n: ("/api/anticipations/batch/", {"payments": _ids(w.payments(n)), "new_due_date": str(w.today)}),
-         201, 8),
-    Case("decision", "operator_api", "patch", lambda w, n: (_first_anticipation(w, n)[0], {"status": "A"}), 200, 7),
+         201, 9),  # 9: the auto-approval rules' read (issue 16)
+    # 8: the budgets' locked read (issue 16).
+    Case("decision", "operator_api", "patch", lambda w, n: (_first_anticipation(w, n)[0], {"status": "A"}), 200, 8),
     Case("logs list", "supplier_api", "get", _list("/api/logs/"), 200, 3),
     Case("logs as CSV", "supplier_api", "get", _list("/api/logs/?format=csv"), 200, 3),
     Case("token", "anonymous_api", "post", _tokens, 200, 4),
@@ -141,12 +142,12 @@ WEB_CASES = [
          lambda w, n: (f"/supplier/payments/{w.payments(n)[0].pk}/anticipate/?new_due_date={w.today}", None), 200, 4),
     Case("anticipate", "supplier_web", "post",
          lambda w, n: (f"/supplier/payments/{w.payments(n)[0].pk}/anticipate/", {"new_due_date": str(w.today)}),
-         302, 11),
+         302, 12),  # 12: the auto-approval rules' read (issue 16)
     Case("live quote", "supplier_web", "get",
          lambda w, n: (f"/supplier/payments/{w.payments(n)[0].pk}/quote/?new_due_date={w.today}", None), 200, 4),
     Case("history", "supplier_web", "get", _list("/supplier/history/"), 200, 5),
     Case("queue", "operator_web", "get", _list("/operator/queue/"), 200, 6),
-    Case("queue decision", "operator_web", "post", _queue_decision, 302, 8),
+    Case("queue decision", "operator_web", "post", _queue_decision, 302, 9),  # 9: the budgets' read (issue 16)
     Case("language page", "supplier_web", "get", _list("/language/"), 200, 3),
     Case("language switch", "supplier_web", "post",
          # A change each time (pt-br, then en): an unchanged preference writes nothing.

@@ -11,7 +11,10 @@ def test_logs_are_listed_newest_first_with_their_fields(frozen_today, operator_c
     body = operator_client.get("/api/logs/?count=true").json()
     assert body["count"] == 2
     assert [log["action"] for log in body["results"]] == ["A", "R"]
-    assert set(body["results"][0]) == {"id", "anticipation", "created_at", "user", "action", "reason", "timestamp"}
+    # `rule` is additive (issue 16): null for a person's decision.
+    assert set(body["results"][0]) == {"id", "anticipation", "created_at", "user", "action", "reason", "timestamp",
+                                       "rule"}
+    assert body["results"][0]["rule"] is None
     assert body["results"][0]["anticipation"] == anticipation.pk
 
 

@@ -1,0 +1,287 @@
+"""Writes of the treasury: budgets and auto-approval rules (operators), and the budget charge of approvals.
+
+`budgets_charge` is called by the approving services (payments/services.py) inside their transaction,
+after they have locked the anticipations: it locks the budget rows the approvals are charged to, in
+id order (every path locks anticipations or payments first, budgets last, so no two paths wait on
+each other in a circle), computes what they have used under that lock and refuses what does not
+fit. Two concurrent approvals can therefore never both take the last slice of a budget: the second
+waits for the first's commit and then counts its approval as used.
+"""
+
+import logging
+from decimal import Decimal
+from functools import partial
+
+from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError, Q
+from django.utils.translation import gettext as _
+
+from codevance_api.core.errors import Conflict, NotFound, ValidationFailed
+from codevance_api.core.money import format_money
+from codevance_api.core.ranges import id_in_range
+from codevance_api.payments.models import Anticipation, Supplier
+
+from . import rules, selectors
+from .models import MAX_BUDGET_AMOUNT, MAX_RULE_AMOUNT, MAX_RULE_DAYS, MIN_BUDGET_AMOUNT, AutoApprovalRule, Budget
+from .rules import BudgetExceeded, BudgetKey
+
+logger = logging.getLogger(__name__)
+
+UNSET = object()
+
+
+def _check_amount(value, *, field: str, maximum: Decimal) -> Decimal:
+    if not isinstance(value, Decimal) or not value.is_finite():
+        raise ValidationFailed(_("An amount must be a decimal number."), field=field, code="invalid")
+    if value.as_tuple().exponent < -2:
+        raise ValidationFailed(_("An amount has at most 2 decimal places."), field=field, code="max_decimal_places")
+    if not MIN_BUDGET_AMOUNT <= value <= maximum:
+        raise ValidationFailed(
+            _("An amount must be from %(low)s to %(high)s.") % {"low": MIN_BUDGET_AMOUNT, "high": maximum},
+            field=field, code="out_of_range",
+        )
+    return value
+
+
+def _check_supplier(supplier_id: int | None) -> None:
+    if supplier_id is not None and not (id_in_range(supplier_id) and Supplier.objects.filter(pk=supplier_id).exists()):
+        raise ValidationFailed(
+            f'Invalid pk "{supplier_id}" - object does not exist.', field="supplier", code="does_not_exist"
+        )
+
+
+def _budget_exists(key: BudgetKey) -> Conflict:
+    return Conflict(
+        _("There is already %(budget)s: change that one instead.") % {"budget": key.describe()}, code="budget_exists"
+    )
+
+
+def _check_covers_used(key: BudgetKey, amount: Decimal) -> None:
+    used = selectors.used_by_budgets([key])[key]
+    if amount < used:
+        raise Conflict(
+            _("Approved anticipations already use %(used)s of %(budget)s: the amount cannot be less than that.")
+            % {"used": format_money(used), "budget": key.describe()},
+            code="budget_below_used",
+            extra={"used": f"{used:.2f}"},
+        )
+
+
+def budget_create(*, actor, month, amount: Decimal, supplier_id: int | None = None) -> Budget:
+    """An operator sets the budget of `month` (a date: its first day is kept), overall (`supplier_id`
+    None) or for one supplier, of `amount` R$ (Decimal, 0.01 to 1,000,000,000,000.00, 2 places).
+
+    Result: the Budget, with `used` and `remaining` set (R$). Raises Forbidden 403 `operators_only`;
+    ValidationFailed 400 on `amount` (`invalid`, `max_decimal_places`, `out_of_range`), on `supplier`
+    (`does_not_exist`); Conflict 409 `budget_exists` (that month already has that budget: the unique
+    constraints decide, concurrent creations included) and `budget_below_used` (approved
+    anticipations of the month already use more; the body adds `used`). Source: issue 16, point 1.
+    """
+    selectors.require_operator(actor)
+    amount = _check_amount(amount, field="amount", maximum=MAX_BUDGET_AMOUNT)
+    _check_supplier(supplier_id)
+    key = BudgetKey(rules.month_of(month), supplier_id)
+    _check_covers_used(key, amount)
+    try:
+        with transaction.atomic():
+            budget = Budget.objects.create(month=key.month, supplier_id=supplier_id, amount=amount)
+    except IntegrityError:
+        raise _budget_exists(key)
+    logger.info("budget %s (%s) set to %s by user %s", budget.pk, key.describe(), amount, actor.pk)
+    return selectors.budgets_with_usage([budget])[0]
+
+
+def budget_update(*, actor, budget_id: int, month=None, amount: Decimal | None = None, supplier_id=UNSET) -> Budget:
+    """An operator changes a budget: its `month` (a date), `amount` (R$) and/or `supplier_id` (None: overall);
+    what is not given is kept.
+
+    The budget row is locked first, so a change and a concurrent approval are checked one after the
+    other. The new amount may not be under what the budget's (new) month and supplier have already
+    used by approved anticipations: an approval is never undone by a budget. Result: the Budget with
+    `used` and `remaining`. Raises Forbidden 403 `operators_only`, NotFound 404 `not_found`, the
+    checks of budget_create (400 on `amount`, `supplier`; 409 `budget_exists`, `budget_below_used`).
+    Source: issue 16, point 1.
+    """
+    selectors.require_operator(actor)
+    if amount is not None:
+        amount = _check_amount(amount, field="amount", maximum=MAX_BUDGET_AMOUNT)
+    if supplier_id is not UNSET:
+        _check_supplier(supplier_id)
+    with transaction.atomic():
+        budget = Budget.objects.select_for_update().filter(pk=budget_id).first() if id_in_range(budget_id) else None
+        if budget is None:
+            raise NotFound(_("No budget %(id)s.") % {"id": budget_id})
+        if month is not None:
+            budget.month = rules.month_of(month)
+        if supplier_id is not UNSET:
+            budget.supplier_id = supplier_id
+        if amount is not None:
+            budget.amount = amount
+        key = selectors.budget_key(budget)
+        _check_covers_used(key, budget.amount)
+        try:
+            with transaction.atomic():
+                budget.save()
+        except IntegrityError:
+            raise _budget_exists(key)
+    logger.info("budget %s (%s) changed to %s by user %s", budget.pk, key.describe(), budget.amount, actor.pk)
+    return selectors.budgets_with_usage([budget])[0]
+
+
+def budget_delete(*, actor, budget_id: int) -> None:
+    """An operator removes a budget: its month (and supplier) is no longer limited. Approvals already
+    charged stay approved. Raises Forbidden 403 `operators_only`, NotFound 404 `not_found`.
+    Source: issue 16, point 1."""
+    selectors.require_operator(actor)
+    deleted = Budget.objects.filter(pk=budget_id).delete()[0] if id_in_range(budget_id) else 0
+    if not deleted:
+        raise NotFound(_("No budget %(id)s.") % {"id": budget_id})
+    logger.info("budget %s removed by user %s", budget_id, actor.pk)
+
+
+def budget_exhausted(*, budget: Budget, anticipation: Anticipation) -> None:
+    """The hook for "a charge used the last of a budget": called by budgets_charge, inside the approving
+    transaction, once per budget that approving `anticipation` left with nothing remaining.
+
+    Today it logs the event after commit. The webhooks (issue 16, point 5: event `budget.exhausted`)
+    write their outbox row here, in the same transaction, so that a rolled-back approval emits
+    nothing. Arguments: the locked Budget row and the Anticipation being approved. Raises nothing.
+    """
+    key = selectors.budget_key(budget)
+    transaction.on_commit(
+        partial(logger.info, "budget exhausted: %s (budget %s) by anticipation %s", key.describe(), budget.pk,
+                anticipation.pk)
+    )
+
+
+def budgets_charge(*, anticipations: list[Anticipation]) -> dict[int, BudgetExceeded]:
+    """Charge approvals to their budgets: each anticipation's `new_value` (R$) to the overall budget and
+    its supplier's budget of the month of its `new_due_date` (each only if it exists: no budget, no limit).
+
+    Call inside the transaction that approves them, after locking the anticipations. Locks the
+    budget rows involved (one query, in id order), computes what they have used under the lock (one
+    query, selectors.used_by_budgets), then takes the anticipations in the order given: each one
+    fits only if every budget it is charged to still has room for its whole value, and then uses
+    that room for the ones after it. Result: the refusals, by anticipation id (rules.BudgetExceeded,
+    409 `budget_exceeded`, naming what remains): the caller must not approve those. A charge that
+    uses the last of a budget calls budget_exhausted. At most two queries; one when no budget
+    applies. Raises nothing itself. Source: issue 16, point 1.
+    """
+    if not anticipations:
+        return {}
+    charges = [
+        (anticipation, rules.budget_keys(supplier_id=anticipation.supplier_id, new_due_date=anticipation.new_due_date))
+        for anticipation in anticipations
+    ]
+    months = sorted({keys[0].month for _, keys in charges})
+    supplier_ids = sorted({anticipation.supplier_id for anticipation in anticipations})
+    budgets = list(
+        Budget.objects.select_for_update()
+        .filter(Q(supplier__isnull=True) | Q(supplier_id__in=supplier_ids), month__in=months)
+        .order_by("pk")
+    )
+    if not budgets:
+        return {}
+    by_key = {selectors.budget_key(budget): budget for budget in budgets}
+    used = selectors.used_by_budgets(by_key)
+    room = {key: by_key[key].amount - used[key] for key in by_key}
+    refusals: dict[int, BudgetExceeded] = {}
+    for anticipation, keys in charges:
+        applicable = {key: room[key] for key in keys if key in room}
+        refusal = rules.budget_refusal(anticipation_id=anticipation.pk, value=anticipation.new_value, room=applicable)
+        if refusal is not None:
+            refusals[anticipation.pk] = refusal
+            continue
+        for key, before in applicable.items():
+            room[key] = before - anticipation.new_value
+            if rules.is_exhausted(before=before, after=room[key]):
+                budget_exhausted(budget=by_key[key], anticipation=anticipation)
+    return refusals
+
+
+# --- Auto-approval rules ------------------------------------------------------------------------
+
+
+def _check_days(days) -> int:
+    if isinstance(days, bool) or not isinstance(days, int) or not 0 <= days <= MAX_RULE_DAYS:
+        raise ValidationFailed(
+            _("A number of days from 0 to %(max)s.") % {"max": MAX_RULE_DAYS}, field="min_days_early",
+            code="out_of_range",
+        )
+    return days
+
+
+def auto_approval_rule_create(
+    *, actor, max_amount: Decimal, min_days_early: int, supplier_id: int | None = None, active: bool = True
+) -> AutoApprovalRule:
+    """An operator defines a rule: approve at once the requests (of supplier `supplier_id`, or of
+    everyone when None) whose new value is at most `max_amount` R$ (0.01 to 1,000,000,000.00) and
+    that are at least `min_days_early` days (0 to 3650) before the payment's due date, within the
+    budget. The operator becomes the rule's `author`. Result: the AutoApprovalRule.
+    Raises Forbidden 403 `operators_only`; ValidationFailed 400 on `max_amount` (`invalid`,
+    `max_decimal_places`, `out_of_range`), `min_days_early` (`out_of_range`), `supplier`
+    (`does_not_exist`). Source: issue 16, point 2.
+    """
+    selectors.require_operator(actor)
+    max_amount = _check_amount(max_amount, field="max_amount", maximum=MAX_RULE_AMOUNT)
+    min_days_early = _check_days(min_days_early)
+    _check_supplier(supplier_id)
+    rule = AutoApprovalRule.objects.create(
+        supplier_id=supplier_id, max_amount=max_amount, min_days_early=min_days_early, active=bool(active),
+        author=actor,
+    )
+    logger.info("auto-approval rule %s created by user %s", rule.pk, actor.pk)
+    return rule
+
+
+def auto_approval_rule_update(
+    *, actor, rule_id: int, max_amount: Decimal | None = None, min_days_early: int | None = None,
+    supplier_id=UNSET, active: bool | None = None,
+) -> AutoApprovalRule:
+    """An operator changes a rule (what is not given is kept) and becomes its `author`: the approvals
+    it takes from now on are logged with them. Result: the AutoApprovalRule. Raises Forbidden 403
+    `operators_only`, NotFound 404 `not_found`, the 400s of auto_approval_rule_create.
+    Source: issue 16, point 2.
+    """
+    selectors.require_operator(actor)
+    if max_amount is not None:
+        max_amount = _check_amount(max_amount, field="max_amount", maximum=MAX_RULE_AMOUNT)
+    if min_days_early is not None:
+        min_days_early = _check_days(min_days_early)
+    if supplier_id is not UNSET:
+        _check_supplier(supplier_id)
+    with transaction.atomic():
+        rule = AutoApprovalRule.objects.select_for_update().filter(pk=rule_id).first() if id_in_range(rule_id) else None
+        if rule is None:
+            raise NotFound(_("No auto-approval rule %(id)s.") % {"id": rule_id})
+        if max_amount is not None:
+            rule.max_amount = max_amount
+        if min_days_early is not None:
+            rule.min_days_early = min_days_early
+        if supplier_id is not UNSET:
+            rule.supplier_id = supplier_id
+        if active is not None:
+            rule.active = bool(active)
+        rule.author = actor
+        rule.save()
+    logger.info("auto-approval rule %s changed by user %s", rule.pk, actor.pk)
+    return rule
+
+
+def auto_approval_rule_delete(*, actor, rule_id: int) -> None:
+    """An operator deletes a rule that has never approved anything. Raises Forbidden 403 `operators_only`,
+    NotFound 404 `not_found`, Conflict 409 `rule_in_use` (the audit log names it as the decider of
+    some approvals: deactivate it instead, `active: false`). Source: issue 16, point 2."""
+    selectors.require_operator(actor)
+    try:
+        with transaction.atomic():
+            deleted = AutoApprovalRule.objects.filter(pk=rule_id).delete()[0] if id_in_range(rule_id) else 0
+    except (ProtectedError, IntegrityError):
+        raise Conflict(
+            _("Rule %(id)s has approved anticipations and the audit log names it: deactivate it instead.")
+            % {"id": rule_id},
+            code="rule_in_use",
+        )
+    if not deleted:
+        raise NotFound(_("No auto-approval rule %(id)s.") % {"id": rule_id})
+    logger.info("auto-approval rule %s deleted by user %s", rule_id, actor.pk)
