@@ -172,7 +172,8 @@ def seed(args, today, now):
         for email, is_operator in users:
             user_ids.append(conn.execute(
                 """INSERT INTO accounts_user (password, is_superuser, email, first_name, is_operator, is_staff,
-                   is_active, date_joined) VALUES (%s, false, %s, '', %s, false, true, %s) RETURNING id""",
+                   is_active, date_joined, language) VALUES (%s, false, %s, '', %s, false, true, %s, '')
+                   RETURNING id""",
                 [password, email, is_operator, now],
             ).fetchone()[0])
         operator_id = user_ids[0]
