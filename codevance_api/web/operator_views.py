@@ -17,6 +17,7 @@ from codevance_api.core.errors import ValidationFailed
 from codevance_api.core.ranges import parse_id
 from codevance_api.payments import selectors
 from codevance_api.payments.models import AnticipationStatus, PaymentStatus
+from codevance_api.treasury import selectors as treasury_selectors
 
 from . import charts
 from . import operator_selectors as ops
@@ -106,11 +107,13 @@ def dashboard_charts(dashboard: ops.Dashboard) -> list[dict]:
 
 class DashboardView(OperatorAreaView):
     """The figures a treasury watches: pending requests, approvals this month and over 12 months (days
-    early, the effective annual rate), the top suppliers, and three charts."""
+    early, the effective annual rate), this month's budget used and remaining (issue 16), the top
+    suppliers, and three charts."""
 
     def get(self, request):
         dashboard = ops.operator_dashboard(user=request.user)
-        context = {"dashboard": dashboard, "charts": dashboard_charts(dashboard)}
+        context = {"dashboard": dashboard, "charts": dashboard_charts(dashboard),
+                   "budget": treasury_selectors.budget_usage(dashboard.on)}
         return render(request, "web/operator_dashboard.html", context)
 
 

@@ -198,3 +198,34 @@ def test_dashboard_of_an_empty_service_shows_dashes_not_errors(operator_web, fro
 
     assert response.status_code == 200
     assert "No anticipation approved in the last 12 months." in response.content.decode()
+
+
+# --- The month's budget (issue 16) ---------------------------------------------------------------------
+
+
+def test_dashboard_shows_the_months_budget_used_and_remaining_overall_and_per_supplier(operator_web, frozen_today):
+    from codevance_api.treasury.tests.factories import BudgetFactory
+
+    supplier = SupplierFactory(corporate_name="Acme Ltda")
+    # Due 2024-09-30, paid 5 days early: R$ 995.00 charged to September, the month of the new due date.
+    approved(at="2024-09-10 12:00-03:00", value="1000.00", days_early=5, supplier=supplier,
+             due_date=date(2024, 9, 30))
+    BudgetFactory(month=date(2024, 9, 1), amount=Decimal("5000.00"), supplier=None)
+    BudgetFactory(month=date(2024, 9, 1), amount=Decimal("2000.00"), supplier=supplier)
+    BudgetFactory(month=date(2024, 10, 1), amount=Decimal("9.00"), supplier=None)  # another month: not shown
+
+    page = operator_web.get(DASHBOARD).content.decode()
+
+    assert 'data-testid="budget-remaining">R$ 4,005.00<' in page
+    assert "remaining: R$ 995.00 used of R$ 5,000.00" in page
+    assert "R$ 1,005.00 left of R$ 2,000.00" in page and ">Acme Ltda</a></dt>" in page
+    assert "R$ 9.00" not in page
+
+
+def test_dashboard_without_a_budget_says_approvals_are_not_limited(operator_web, frozen_today):
+    approved(at="2024-09-10 12:00-03:00", value="1000.00", days_early=5, due_date=date(2024, 9, 30))
+
+    page = operator_web.get(DASHBOARD).content.decode()
+
+    assert "No budget is set for this month: approvals are not limited." in page
+    assert "R$ 995.00" in page

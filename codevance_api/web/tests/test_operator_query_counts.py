@@ -32,7 +32,7 @@ def _add(n: int, on) -> dict:
 
 
 PAGES = [
-    ("dashboard", lambda made: reverse("web:operator_dashboard"), 7),
+    ("dashboard", lambda made: reverse("web:operator_dashboard"), 9),  # 9: the budgets of the month and what they used
     ("payments", lambda made: reverse("web:operator_payments"), 5),
     ("payments searched and filtered", lambda made: reverse("web:operator_payments") + "?q=supplier&status=AN", 5),
     ("payments of a supplier", lambda made: reverse("web:operator_payments") + f"?supplier={made['supplier'].pk}", 6),
