@@ -15,6 +15,9 @@ from codevance_api.core import list_counts
 from codevance_api.core.dates import today
 from codevance_api.core.errors import ApplicationError, Conflict, Forbidden, NotFound, ValidationFailed
 from codevance_api.notifications.services import notifications_create
+from codevance_api.webhooks.models import WebhookEvent
+from codevance_api.webhooks.payloads import anticipation_event_data
+from codevance_api.webhooks.services import webhooks_emit
 
 from . import business_days, pricing, rules
 from .locks import lock_anticipation, lock_payment
@@ -30,6 +33,12 @@ from .models import (
 )
 from .rules import BatchRejected  # noqa: F401 - raised by the batches; callers catch it from here too
 from .selectors import payment_quote, payments_visible_to, supplier_of, user_is_operator
+
+# The webhook event of each decision (webhooks/models.py).
+WEBHOOK_EVENT_OF_DECISION = {
+    AnticipationStatus.APPROVED: WebhookEvent.ANTICIPATION_APPROVED,
+    AnticipationStatus.DENIED: WebhookEvent.ANTICIPATION_DENIED,
+}
 
 # A due date further ahead than this is a typing mistake, not a real invoice.
 MAX_DUE_DATE_HORIZON = rules.MAX_DUE_DATE_HORIZON  # one home: payments/rules.py
@@ -105,8 +114,9 @@ def anticipation_request(*, actor, payment_id: int, new_due_date: date) -> Antic
 
     Arguments: the User asking, the payment's id, the date. Result: the pending ("PC") Anticipation,
     priced by rules.anticipation_quote (R$, 2 places). In one transaction: the payment is locked,
-    checked, the anticipation, its "R" log row and its notification written; the email leaves after
-    commit. Raises Forbidden 403 (neither operator nor supplier), ValidationFailed 400
+    checked, the anticipation, its "R" log row, its notification and its `anticipation.requested`
+    webhook deliveries written; the email and the webhooks leave after commit. Raises Forbidden 403
+    (neither operator nor supplier), ValidationFailed 400
     `does_not_exist` (unknown id or another supplier's payment) and the quote's errors (409
     `payment_already_anticipated`, `payment_due_date_reached`; 400 `new_due_date_in_past`,
     `new_due_date_not_before_due_date`, `discount_exceeds_value`).
@@ -133,7 +143,8 @@ def _write_requests(
     *, payments: list[Payment], new_values: list[Decimal], new_due_date: date, actor, recipients: list[str] | None
 ) -> list[Anticipation]:
     """The rows of anticipation requests, already checked: the pending anticipations, their "R" log rows
-    and (unless `recipients` is None) their notifications. Three INSERTs whatever the number. Call
+    and (unless `recipients` is None) their notifications and webhook deliveries. At most five queries
+    whatever the number (three INSERTs, the webhook endpoints, their deliveries). Call
     inside a transaction. Raises Conflict 409 `payment_already_anticipated` when the unique
     constraint refuses one (a concurrent request slipped past the checks: SQLite has no row locks).
     """
@@ -170,6 +181,10 @@ def _write_requests(
     )
     if recipients is not None:
         notifications_create(logs=logs, recipients=recipients)
+        webhooks_emit(
+            event=WebhookEvent.ANTICIPATION_REQUESTED,
+            payloads=[anticipation_event_data(anticipation=a, actor=actor) for a in anticipations],
+        )
     # The payments' status (A to PC), the anticipations and the logs of these suppliers change.
     list_counts.scopes_changed(supplier_ids={payment.supplier_id for payment in payments})
     return anticipations
@@ -179,7 +194,7 @@ def _write_decisions(
     *, anticipations: list[Anticipation], status: str, actor, reason: str, recipients: list[str] | None
 ) -> None:
     """The rows of decisions, already checked: the anticipations' new status (one UPDATE), their log
-    rows and (unless `recipients` is None) their notifications. Call inside a transaction. Raises
+    rows and (unless `recipients` is None) their notifications and webhook deliveries. Call inside a transaction. Raises
     Conflict 409 `anticipation_already_decided` when the one-decision constraint refuses a log row
     (a concurrent decision slipped past the checks: SQLite has no row locks)."""
     now = timezone.now()
@@ -204,6 +219,10 @@ def _write_decisions(
         )
     if recipients is not None:
         notifications_create(logs=logs, recipients=recipients)
+        webhooks_emit(
+            event=WEBHOOK_EVENT_OF_DECISION[status],
+            payloads=[anticipation_event_data(anticipation=a, actor=actor, reason=reason) for a in anticipations],
+        )
     list_counts.scopes_changed(supplier_ids={anticipation.supplier_id for anticipation in anticipations})
 
 
@@ -227,7 +246,8 @@ def anticipation_decide(*, actor, anticipation_id: int, status: str, reason: str
     Arguments: the operator (a User), the anticipation's id, the decision, an optional reason (at
     most 500 characters, kept on the log and sent to the supplier). Result: the decided
     Anticipation. In one transaction: the anticipation is locked, checked (rules.decision_refusal),
-    updated, its log row and its notification written; the email leaves after commit.
+    updated, its log row, its notification and its webhook deliveries (`anticipation.approved` or
+    `anticipation.denied`) written; the email and the webhooks leave after commit.
     Raises Forbidden 403 `permission_denied` (not an operator), ValidationFailed 400
     `invalid_decision` / `max_length`, NotFound 404 `not_found`, Conflict 409
     `anticipation_already_decided`, `payment_not_operable`, `new_due_date_passed`.

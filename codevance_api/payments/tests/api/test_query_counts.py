@@ -103,7 +103,8 @@ def _statements(captured):
 
 def test_an_anticipation_request_reads_once_and_writes_three_rows(frozen_today, supplier, supplier_client):
     """Authentication, the locked payment with its supplier's user (the email's recipient), the check
-    for an existing anticipation, then the anticipation, its log row and its notification."""
+    for an existing anticipation, then the anticipation, its log row and its notification, and the
+    webhook endpoints listening (no delivery row without one)."""
     payment = PaymentFactory(supplier=supplier, due_date=frozen_today + timedelta(days=30))
     with CaptureQueriesContext(connection) as captured:
         response = supplier_client.post(
@@ -111,7 +112,7 @@ def test_an_anticipation_request_reads_once_and_writes_three_rows(frozen_today, 
         )
     assert response.status_code == 201
     statements = _statements(captured)
-    assert len(statements) == 6, statements
+    assert len(statements) == 7, statements
     assert sum(sql.startswith("INSERT") for sql in statements) == 3
 
 
@@ -121,6 +122,7 @@ def test_a_decision_reads_once_and_writes_three_rows(frozen_today, operator_clie
         response = operator_client.patch(f"/api/anticipations/{anticipation.pk}/", {"status": "A"}, format="json")
     assert response.status_code == 200
     statements = _statements(captured)
-    # Authentication, the locked anticipation with its payment and recipient, the update, the log, the notification.
-    assert len(statements) == 5, statements
+    # Authentication, the locked anticipation with its payment and recipient, the update, the log, the notification,
+    # the webhook endpoints listening.
+    assert len(statements) == 6, statements
     assert sum(sql.startswith(("INSERT", "UPDATE")) for sql in statements) == 3
