@@ -49,6 +49,8 @@ def test_schema_documents_every_api_route(served_schema):
         "/api/logs/",
         "/api/suppliers/",
         "/api/suppliers/me/",
+        "/api/webhooks/",
+        "/api/webhooks/{id}/",
     }
 
 
