@@ -11,7 +11,7 @@ import hmac
 import secrets
 
 HEADER = "Codevance-Signature"
-SECRET_PREFIX = "whsec_"
+SECRET_PREFIX = "whsec_"  # nosec B105 - the prefix every secret shows (as Stripe's), not a secret
 
 
 def new_secret() -> str:
