@@ -103,6 +103,8 @@ INSTALLED_APPS = [
     "codevance_api.payments",
     "codevance_api.notifications",
     "codevance_api.treasury",
+    "codevance_api.idempotency",
+    "codevance_api.webhooks",
     "codevance_api.web",
     "rest_framework_simplejwt.token_blacklist",
     "axes",
@@ -299,7 +301,7 @@ REST_FRAMEWORK = {
     + (("rest_framework.renderers.BrowsableAPIRenderer",) if DEBUG else ()),
     # JSON bodies: at most DATA_UPLOAD_MAX_MEMORY_SIZE bytes (413) and 32 levels deep (400 parse_error).
     "DEFAULT_PARSER_CLASSES": ("codevance_api.core.parsers.JSONParser",),
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "codevance_api.idempotency.schema.AutoSchema",
     "EXCEPTION_HANDLER": "codevance_api.core.exceptions.exception_handler",
     "COERCE_DECIMAL_TO_STRING": True,
     "DATE_FORMAT": "iso-8601",
@@ -324,6 +326,7 @@ SPECTACULAR_SETTINGS = {
         {"name": "payments", "description": "Payments, their derived status, and quotes of anticipating them."},
         {"name": "anticipations", "description": "Requests to be paid early, one or a batch, and their decisions."},
         {"name": "logs", "description": "The append-only audit trail of requests and decisions."},
+        {"name": "webhooks", "description": "Endpoints that receive signed events (operators)."},
     ],
     "ENUM_NAME_OVERRIDES": {
         "PaymentStatusEnum": "codevance_api.payments.models.PaymentStatus",
@@ -497,6 +500,31 @@ NOTIFICATIONS_DISPATCH_AFTER_SECONDS = config("NOTIFICATIONS_DISPATCH_AFTER_SECO
 # How often Celery beat runs the dispatcher.
 NOTIFICATIONS_DISPATCH_EVERY_SECONDS = config("NOTIFICATIONS_DISPATCH_EVERY_SECONDS", default=60.0, cast=float)
 
+# --- Idempotency keys (idempotency/) ------------------------------------------------------------
+
+# A write sent again with its Idempotency-Key within this long gets the first answer (Stripe: 24 h).
+IDEMPOTENCY_KEY_TTL_SECONDS = config("IDEMPOTENCY_KEY_TTL_SECONDS", default=86400, cast=int)
+# A request holding a key this long has died (worker killed): another request with the key may take it
+# over. Above REQUEST_TIMEOUT_SECONDS and GUNICORN_TIMEOUT, which stop a live request sooner.
+IDEMPOTENCY_IN_PROGRESS_TIMEOUT_SECONDS = config("IDEMPOTENCY_IN_PROGRESS_TIMEOUT_SECONDS", default=120, cast=int)
+
+# --- Webhooks (webhooks/): the same outbox machinery as the emails -----------------------------
+
+# A delivery is tried this many times (network errors, answers other than 2xx) before it is failed.
+WEBHOOKS_MAX_ATTEMPTS = config("WEBHOOKS_MAX_ATTEMPTS", default=8, cast=int)
+# Retry n waits about RETRY_BASE * 2**(n-1) seconds (half of it random), never more than RETRY_MAX.
+WEBHOOKS_RETRY_BASE_SECONDS = config("WEBHOOKS_RETRY_BASE_SECONDS", default=30.0, cast=float)
+WEBHOOKS_RETRY_MAX_SECONDS = config("WEBHOOKS_RETRY_MAX_SECONDS", default=3600.0, cast=float)
+# Seconds to connect, and to wait for the receiver's answer.
+WEBHOOKS_TIMEOUT_SECONDS = config("WEBHOOKS_TIMEOUT_SECONDS", default=10.0, cast=float)
+# Where deliveries may go (server-side request forgery): https to public addresses only, unless this is on
+# (the development default), which also allows http:// and loopback addresses, for a local receiver.
+WEBHOOKS_ALLOW_INSECURE = config("WEBHOOKS_ALLOW_INSECURE", default=not PRODUCTION, cast=bool)
+# Optional: the only host names an endpoint may use (comma-separated; empty: any public host).
+WEBHOOKS_ALLOWED_HOSTS = config("WEBHOOKS_ALLOWED_HOSTS", default="", cast=Csv())
+# On: deliveries are written and kept pending, never sent (a paused integration; the fuzzing step).
+WEBHOOKS_DELIVERY_PAUSED = config("WEBHOOKS_DELIVERY_PAUSED", default=False, cast=bool)
+
 CELERY_BEAT_SCHEDULE = {
     "dispatch-notifications": {
         "task": "notifications.dispatch",
@@ -504,6 +532,13 @@ CELERY_BEAT_SCHEDULE = {
         # A tick nobody ran before the next one is worthless: let it expire instead of piling up.
         "options": {"expires": NOTIFICATIONS_DISPATCH_EVERY_SECONDS},
     },
+    "dispatch-webhooks": {
+        "task": "webhooks.dispatch",
+        "schedule": NOTIFICATIONS_DISPATCH_EVERY_SECONDS,
+        "options": {"expires": NOTIFICATIONS_DISPATCH_EVERY_SECONDS},
+    },
+    # Idempotency keys older than IDEMPOTENCY_KEY_TTL_SECONDS are never replayed: delete them hourly.
+    "purge-idempotency-keys": {"task": "idempotency.purge", "schedule": crontab(minute=41)},
     # Expired refresh tokens pile up in the blacklist tables: flush them daily.
     "flush-expired-tokens": {
         "task": "codevance_api.accounts.tasks.flush_expired_tokens",

@@ -58,13 +58,16 @@ echo "schemathesis: seed $SEED, $EXAMPLES examples per operation, as: $IDENTITIE
 echo "schemathesis: replay with: $replay"
 
 # The server's settings: nothing from the caller's environment may change what the run does.
-unset REDIS_URL SENTRY_DSN AWS_STORAGE_BUCKET_NAME DJANGO_ENV
+unset REDIS_URL SENTRY_DSN AWS_STORAGE_BUCKET_NAME DJANGO_ENV WEBHOOKS_ALLOW_INSECURE
 export DEBUG=False CELERY_BROKER_URL= LOG_LEVEL=WARNING TIME_ZONE=America/Sao_Paulo
 # Tokens outlive any run (including retries): an expiry half-way would turn into 401s.
 export JWT_ACCESS_MINUTES=1440 JWT_REFRESH_DAYS=2
 # The fuzzer sends thousands of requests from one address: lift the throttles and the lockout.
 export THROTTLE_AUTH_RATE=1000000/min THROTTLE_WRITE_RATE=1000000/min AXES_FAILURE_LIMIT=1000000
 export EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend
+# Webhooks: endpoints may only name localhost (any other host is refused before a DNS lookup) and
+# deliveries stay pending, never sent: the fuzzer cannot make the service call any host.
+export WEBHOOKS_ALLOWED_HOSTS=localhost WEBHOOKS_DELIVERY_PAUSED=True
 # gunicorn.conf.py as deployed, except: no worker restarts (max_requests has a random jitter) and a
 # timeout that a loaded CI machine cannot reach (a killed worker would look like a network error).
 export WEB_CONCURRENCY=2 GUNICORN_MAX_REQUESTS=0 GUNICORN_TIMEOUT=300

@@ -16,6 +16,7 @@ one fuzzer worker and a fixed seed a run is repeatable.
 """
 
 import atexit
+import itertools
 import json
 import os
 import threading
@@ -34,6 +35,7 @@ with open(os.environ["FUZZ_POOL"]) as _file:
 _pool = _everything[os.environ["FUZZ_IDENTITY"]]
 _cursor = defaultdict(int)  # how many pool items of each kind were handed out
 _positives = defaultdict(int)  # positive cases seen per operation
+_key_numbers = itertools.count(1)  # makes the Idempotency-Key of live cases unique
 _tally = defaultdict(lambda: {"requests": 0, "ok": 0, "positive": 0, "positive_ok": 0, "live": 0})
 
 
@@ -166,7 +168,29 @@ def _login(case):
     return True
 
 
+def _webhook_create(case):
+    # The one host the fuzzing step lets endpoints use (WEBHOOKS_ALLOWED_HOSTS=localhost in
+    # 50-schemathesis.sh, with deliveries paused): nothing is ever sent, no other name is looked up.
+    if not _has_object_body(case):
+        return False
+    case.body["url"] = "http://localhost/codevance-fuzz"
+    return True
+
+
+def _unique_idempotency_key(case):
+    """A live case keeps the Idempotency-Key the fuzzer generated, made unique: hypothesis generates few
+    distinct keys, and a key already used for another body answers 422 (idempotency_key_reused) before
+    the operation's code, which would spend the pool's live objects on the front door."""
+    headers = case.headers if isinstance(case.headers, dict) else None
+    if headers is None:
+        return
+    for name in list(headers):
+        if name.lower() == "idempotency-key" and isinstance(headers[name], str):
+            headers[name] = f"{headers[name][:200]}.{next(_key_numbers)}"
+
+
 LIVE = {
+    ("POST", "/api/webhooks/"): _webhook_create,
     ("POST", "/api/payments/"): _payment_create,
     ("POST", "/api/anticipations/"): _anticipation_request,
     ("POST", "/api/anticipations/batch/"): lambda case: _batch(case, consume=True),
@@ -205,6 +229,7 @@ def before_call(context, case, kwargs):
         if not substitute(case):
             return
         _tally[label]["live"] += 1
+        _unique_idempotency_key(case)
 
 
 @schemathesis.hook

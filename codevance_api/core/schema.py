@@ -55,6 +55,7 @@ ERROR_DESCRIPTIONS = {
     405: "The method is not offered on this path.",
     409: "The object's current state does not allow it (already anticipated, due date reached, already decided).",
     415: "The body is not JSON.",
+    422: "The Idempotency-Key was already used for a different request (method, path or body).",
 }
 
 ERROR_EXAMPLES = {
@@ -69,6 +70,9 @@ ERROR_EXAMPLES = {
           "message": "Payment 7 already has an anticipation: only available payments can be anticipated."},
     415: {"code": "unsupported_media_type",
           "message": 'Unsupported media type "application/x-www-form-urlencoded" in request.'},
+    422: {"code": "idempotency_key_reused",
+          "message": "This Idempotency-Key was already used for a different request (method, path or body): use a "
+          "new key for a new request."},
 }
 
 JSON = "application/json"

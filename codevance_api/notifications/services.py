@@ -124,14 +124,18 @@ def _record_handover(notification_id: int, *, handed_over: bool) -> None:
         logger.warning("notification %s: could not record its hand-over", notification_id, exc_info=True)
 
 
-def retry_delay(attempt: int, *, rng: random.Random | None = None) -> float:
+def retry_delay(
+    attempt: int, *, rng: random.Random | None = None, base: float | None = None, cap: float | None = None
+) -> float:
     """Seconds to wait after failed attempt number `attempt` (1, 2, ...).
 
     Exponential (RETRY_BASE * 2**(attempt-1), capped at RETRY_MAX) with "equal jitter": half
-    of it fixed, half random, so retries of many emails after one SMTP outage spread out.
+    of it fixed, half random, so retries of many emails after one SMTP outage spread out. `base` and
+    `cap` (seconds) default to NOTIFICATIONS_RETRY_BASE_SECONDS and NOTIFICATIONS_RETRY_MAX_SECONDS (the
+    webhooks pass their own).
     """
-    base = settings.NOTIFICATIONS_RETRY_BASE_SECONDS
-    cap = settings.NOTIFICATIONS_RETRY_MAX_SECONDS
+    base = settings.NOTIFICATIONS_RETRY_BASE_SECONDS if base is None else base
+    cap = settings.NOTIFICATIONS_RETRY_MAX_SECONDS if cap is None else cap
     exponential = min(cap, base * 2 ** max(attempt - 1, 0))
     return exponential / 2 + (rng or random).uniform(0, exponential / 2)
 
@@ -161,9 +165,16 @@ def _describe(error: Exception) -> str:
 DELIVERY_LOCK_SPACE = 7_301
 
 
-@contextmanager
 def _one_delivery_at_a_time(notification_id: int):
-    """Hold a session-level advisory lock on the notification for the whole attempt (both phases).
+    return outbox_delivery_lock(space=DELIVERY_LOCK_SPACE, pk=notification_id, model=Notification)
+
+
+@contextmanager
+def outbox_delivery_lock(*, space: int, pk: int, model):
+    """Hold a session-level advisory lock on outbox row `pk` of `model` for a whole delivery attempt.
+
+    `space` is the first of the lock's two keys (one per outbox table: the notifications', the webhooks').
+    Used by notification_deliver and webhooks.services.webhook_deliver. Raises nothing of its own.
 
     Without it, copies of one task running together (a redelivery racing the dispatcher's re-enqueue)
     each counted an attempt in phase 1 before any of them sent, so six copies used up five attempts
@@ -173,11 +184,11 @@ def _one_delivery_at_a_time(notification_id: int):
     which releases the lock, so a redelivery still proceeds and still counts the dead attempt.
     SQLite (development, tasks run in-process one at a time) has no such lock and needs none.
     """
-    connection = connections[router.db_for_write(Notification)]
+    connection = connections[router.db_for_write(model)]
     if connection.vendor != "postgresql":
         yield
         return
-    key = [DELIVERY_LOCK_SPACE, notification_id % 2**31]  # two int4 keys; a collision only serialises more
+    key = [space, pk % 2**31]  # two int4 keys; a collision only serialises more
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_lock(%s, %s)", key)
     try:

@@ -19,6 +19,9 @@ from codevance_api.notifications.services import notifications_create
 from codevance_api.treasury import rules as treasury_rules
 from codevance_api.treasury import selectors as treasury_selectors
 from codevance_api.treasury.services import budgets_charge
+from codevance_api.webhooks.models import WebhookEvent
+from codevance_api.webhooks.payloads import anticipation_event_data
+from codevance_api.webhooks.services import webhooks_emit
 
 from . import business_days, pricing, rules
 from .locks import lock_anticipation, lock_payment
@@ -34,6 +37,12 @@ from .models import (
 )
 from .rules import BatchRejected  # noqa: F401 - raised by the batches; callers catch it from here too
 from .selectors import payment_quote, payments_visible_to, supplier_of, user_is_operator
+
+# The webhook event of each decision (webhooks/models.py).
+WEBHOOK_EVENT_OF_DECISION = {
+    AnticipationStatus.APPROVED: WebhookEvent.ANTICIPATION_APPROVED,
+    AnticipationStatus.DENIED: WebhookEvent.ANTICIPATION_DENIED,
+}
 
 # A due date further ahead than this is a typing mistake, not a real invoice.
 MAX_DUE_DATE_HORIZON = rules.MAX_DUE_DATE_HORIZON  # one home: payments/rules.py
@@ -109,9 +118,10 @@ def anticipation_request(*, actor, payment_id: int, new_due_date: date) -> Antic
 
     Arguments: the User asking, the payment's id, the date. Result: the pending ("PC") Anticipation,
     priced by rules.anticipation_quote (R$, 2 places). In one transaction: the payment is locked,
-    checked, the anticipation, its "R" log row and its notification written; the email leaves after
-    commit. A request that an active auto-approval rule matches is approved in the same
-    transaction (see _auto_approve): the result is then "A".
+    checked, the anticipation, its "R" log row, its notification and its `anticipation.requested`
+    webhook deliveries written; the email and the webhooks leave after commit. A request that an
+    active auto-approval rule matches is approved in the same transaction (see _auto_approve): the
+    result is then "A".
     Raises Forbidden 403 (neither operator nor supplier), ValidationFailed 400
     `does_not_exist` (unknown id or another supplier's payment) and the quote's errors (409
     `payment_already_anticipated`, `payment_due_date_reached`; 400 `new_due_date_in_past`,
@@ -143,7 +153,8 @@ def _write_requests(
     *, payments: list[Payment], new_values: list[Decimal], new_due_date: date, actor, recipients: list[str] | None
 ) -> list[Anticipation]:
     """The rows of anticipation requests, already checked: the pending anticipations, their "R" log rows
-    and (unless `recipients` is None) their notifications. Three INSERTs whatever the number. Call
+    and (unless `recipients` is None) their notifications and webhook deliveries. At most five queries
+    whatever the number (three INSERTs, the webhook endpoints, their deliveries). Call
     inside a transaction. Raises Conflict 409 `payment_already_anticipated` when the unique
     constraint refuses one (a concurrent request slipped past the checks: SQLite has no row locks).
     """
@@ -185,6 +196,10 @@ def _write_requests(
     )
     if recipients is not None:
         notifications_create(logs=logs, recipients=recipients)
+        webhooks_emit(
+            event=WebhookEvent.ANTICIPATION_REQUESTED,
+            payloads=[anticipation_event_data(anticipation=a, actor=actor) for a in anticipations],
+        )
     # The payments' status (A to PC), the anticipations and the logs of these suppliers change.
     list_counts.scopes_changed(supplier_ids={payment.supplier_id for payment in payments})
     return anticipations
@@ -195,12 +210,12 @@ def _write_decisions(
     rules_used: list | None = None,
 ) -> list[RequestLog]:
     """The rows of decisions, already checked: the anticipations' new status (one UPDATE), their log
-    rows and (unless `recipients` is None) their notifications. Call inside a transaction. Result:
-    the log rows, in the anticipations' order. `rules_used`, for approvals taken by auto-approval
-    rules: the rule of each anticipation (treasury.selectors.AuthoredRule), whose id the log row
-    names as the decider and whose author is its `user` (`actor` is then None). Raises Conflict 409
-    `anticipation_already_decided` when the one-decision constraint refuses a log row (a concurrent
-    decision slipped past the checks: SQLite has no row locks)."""
+    rows and (unless `recipients` is None) their notifications and webhook deliveries. Call inside a
+    transaction. Result: the log rows, in the anticipations' order. `rules_used`, for approvals taken
+    by auto-approval rules: the rule of each anticipation (treasury.selectors.AuthoredRule), whose id
+    the log row names as the decider and whose author is its `user` (`actor` is then None). Raises
+    Conflict 409 `anticipation_already_decided` when the one-decision constraint refuses a log row (a
+    concurrent decision slipped past the checks: SQLite has no row locks)."""
     now = timezone.now()
     Anticipation.objects.filter(pk__in=[a.pk for a in anticipations]).update(status=status, update_date=now)
     for anticipation in anticipations:
@@ -226,6 +241,10 @@ def _write_decisions(
         )
     if recipients is not None:
         notifications_create(logs=logs, recipients=recipients)
+        webhooks_emit(
+            event=WEBHOOK_EVENT_OF_DECISION[status],
+            payloads=[anticipation_event_data(anticipation=a, actor=actor, reason=reason) for a in anticipations],
+        )
     list_counts.scopes_changed(supplier_ids={anticipation.supplier_id for anticipation in anticipations})
     return logs
 

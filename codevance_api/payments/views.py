@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from codevance_api.core.csv_export import CSVExportMixin, column, local_date
 from codevance_api.core.dates import today
 from codevance_api.core.schema import JSON, BatchErrorSerializer, error_example, error_responses
+from codevance_api.idempotency.views import IdempotentWritesMixin
 
 from . import selectors, services
 from .filters import AnticipationFilter, PaymentFilter, RequestLogFilter
@@ -433,6 +434,7 @@ _NOT_A_LIST = {"filter_backends": [], "pagination_class": None}
     batch_quote=_PAYMENT_BATCH_QUOTE["post"],
 )
 class PaymentViewSet(
+    IdempotentWritesMixin,
     CountedListMixin, CSVExportMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
     """/api/payments/: list (filtered, payments/filters.py; CSV too), register, show, quote one, quote many."""
@@ -501,6 +503,7 @@ class PaymentViewSet(
     batch=_ANTICIPATION_BATCH["post"],
 )
 class AnticipationViewSet(
+    IdempotentWritesMixin,
     CountedListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
     """/api/anticipations/: list (filtered), ask for one, ask for many, show, decide (operators, PATCH)."""

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from codevance_api.core.pagination import PageNumberPagination
 from codevance_api.core.schema import JSON, error_example, error_responses
+from codevance_api.idempotency.views import IdempotentWritesMixin
 from codevance_api.payments.selectors import user_is_operator
 
 from . import selectors, services
@@ -168,7 +169,7 @@ BUDGET_RULES = (
         responses={204: OpenApiResponse(description="Removed."), **error_responses(401, 403, 404)},
     ),
 )
-class BudgetViewSet(viewsets.GenericViewSet):
+class BudgetViewSet(IdempotentWritesMixin, viewsets.GenericViewSet):
     """/api/budgets/: list (with used and remaining), set, show, change, remove. Operators only."""
 
     permission_classes = viewsets.GenericViewSet.permission_classes + [OperatorsOnly]
@@ -302,7 +303,7 @@ RULE_RULES = (
         },
     ),
 )
-class AutoApprovalRuleViewSet(viewsets.GenericViewSet):
+class AutoApprovalRuleViewSet(IdempotentWritesMixin, viewsets.GenericViewSet):
     """/api/auto-approval-rules/: list, define, show, change, delete. Operators only."""
 
     permission_classes = viewsets.GenericViewSet.permission_classes + [OperatorsOnly]

@@ -53,6 +53,8 @@ def test_schema_documents_every_api_route(served_schema):
         "/api/budgets/{id}/",
         "/api/auto-approval-rules/",
         "/api/auto-approval-rules/{id}/",
+        "/api/webhooks/",
+        "/api/webhooks/{id}/",
     }
 
 

@@ -19,6 +19,8 @@ from codevance_api.notifications.tests.factories import NotificationFactory
 from codevance_api.payments.models import Anticipation, AnticipationStatus, Payment, RequestLog, Supplier
 from codevance_api.payments.tests.factories import AnticipationFactory
 from codevance_api.treasury.tests.factories import AutoApprovalRuleFactory, BudgetFactory
+from codevance_api.webhooks.models import WebhookDelivery, WebhookEndpoint
+from codevance_api.webhooks.tests.factories import WebhookEndpointFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -36,6 +38,9 @@ def one_of_everything(frozen_today):
     anticipation = AnticipationFactory(status=AnticipationStatus.APPROVED)
     NotificationFactory(anticipation=anticipation, anticipation_status=AnticipationStatus.APPROVED)
     RefreshToken.for_user(anticipation.payment.supplier.user).blacklist()
+    endpoint = WebhookEndpointFactory()
+    WebhookDelivery.objects.create(endpoint=endpoint, event="anticipation.approved",
+                                   event_id="0b6f2c1e-4f1e-4c55-8a34-6f6a3c2b1d00", payload={})
     for model in (AccessAttempt, AccessLog, AccessFailureLog):
         extra = {"get_data": "", "post_data": "", "failures_since_start": 3} if model is AccessAttempt else {}
         model.objects.create(user_agent="pytest", ip_address="192.0.2.1", username="x@example.com", **extra)
@@ -117,7 +122,7 @@ def test_operator_cannot_change_users_or_groups(operator_admin, operator_user):
 
 
 def test_operator_cannot_delete_anything(operator_admin, one_of_everything):
-    for model in (Supplier, Payment, Anticipation, RequestLog, User):
+    for model in (Supplier, Payment, Anticipation, RequestLog, User, WebhookEndpoint, WebhookDelivery):
         info = (model._meta.app_label, model._meta.model_name)
         obj = model.objects.first()
         response = operator_admin.post(reverse("admin:%s_%s_delete" % info, args=[obj.pk]), {"post": "yes"})

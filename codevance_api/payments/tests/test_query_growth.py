@@ -33,6 +33,17 @@ class World:
     def anticipations(self, n, status=AnticipationStatus.PENDING_CONFIRMATION):
         return [AnticipationFactory(payment__supplier=self.supplier, status=status) for _ in range(n)]
 
+    def webhook_endpoints(self, n):
+        from codevance_api.webhooks.tests.factories import WebhookEndpointFactory
+
+        return WebhookEndpointFactory.create_batch(n, created_by=self.operator)
+
+    def webhook_endpoint(self):
+        """One endpoint listening to every event (made once)."""
+        from codevance_api.webhooks.models import WebhookEndpoint
+
+        return WebhookEndpoint.objects.first() or self.webhook_endpoints(1)[0]
+
     def with_every_kind(self, n):
         """n payments of each kind the lists show: available, pending, approved, denied (with their logs)."""
         self.payments(n)
@@ -82,6 +93,16 @@ def _refresh(path):
     return prepare
 
 
+def _batch_with_webhooks(w, n):
+    w.webhook_endpoint()
+    return "/api/anticipations/batch/", {"payments": _ids(w.payments(n)), "new_due_date": str(w.today)}
+
+
+def _webhook_registration(w, n):
+    w.webhook_endpoints(n)
+    return "/api/webhooks/", {"url": "http://127.0.0.1:9/hook", "events": ["anticipation.approved"]}
+
+
 API_CASES = [
     Case("payments list", "supplier_api", "get", _list("/api/payments/"), 200, 3),
     Case("payments list, operator", "operator_api", "get", _list("/api/payments/"), 200, 3),
@@ -98,12 +119,17 @@ API_CASES = [
     Case("anticipation detail", "supplier_api", "get", _first_anticipation, 200, 3),
     Case("anticipation request", "supplier_api", "post",
          lambda w, n: ("/api/anticipations/", {"payment": w.payments(n)[-1].pk, "new_due_date": str(w.today)}),
-         201, 9),  # 9: the auto-approval rules' read (issue 16)
+         201, 10),  # 10: the auto-approval rules' and the webhook endpoints' reads (issue 16)
     Case("batch request", "supplier_api", "post",
          lambda w, n: ("/api/anticipations/batch/", {"payments": _ids(w.payments(n)), "new_due_date": str(w.today)}),
-         201, 9),  # 9: the auto-approval rules' read (issue 16)
-    # 8: the budgets' locked read (issue 16).
-    Case("decision", "operator_api", "patch", lambda w, n: (_first_anticipation(w, n)[0], {"status": "A"}), 200, 8),
+         201, 10),  # 10: the auto-approval rules' and the webhook endpoints' reads (issue 16)
+    # With a webhook endpoint listening: one more INSERT (the deliveries), whatever the number.
+    Case("batch request, webhooks listening", "supplier_api", "post", lambda w, n: _batch_with_webhooks(w, n), 201, 11),
+    # 9: the budgets' locked read and the webhook endpoints' read (issue 16).
+    Case("decision", "operator_api", "patch", lambda w, n: (_first_anticipation(w, n)[0], {"status": "A"}), 200, 9),
+    Case("webhooks list", "operator_api", "get", lambda w, n: (w.webhook_endpoints(n), ("/api/webhooks/", None))[1],
+         200, 3),
+    Case("webhook registration", "operator_api", "post", lambda w, n: _webhook_registration(w, n), 201, 2),
     Case("logs list", "supplier_api", "get", _list("/api/logs/"), 200, 3),
     Case("logs as CSV", "supplier_api", "get", _list("/api/logs/?format=csv"), 200, 3),
     Case("token", "anonymous_api", "post", _tokens, 200, 4),
@@ -142,12 +168,13 @@ WEB_CASES = [
          lambda w, n: (f"/supplier/payments/{w.payments(n)[0].pk}/anticipate/?new_due_date={w.today}", None), 200, 4),
     Case("anticipate", "supplier_web", "post",
          lambda w, n: (f"/supplier/payments/{w.payments(n)[0].pk}/anticipate/", {"new_due_date": str(w.today)}),
-         302, 12),  # 12: the auto-approval rules' read (issue 16)
+         302, 13),  # 13: the auto-approval rules' and the webhook endpoints' reads (issue 16)
     Case("live quote", "supplier_web", "get",
          lambda w, n: (f"/supplier/payments/{w.payments(n)[0].pk}/quote/?new_due_date={w.today}", None), 200, 4),
     Case("history", "supplier_web", "get", _list("/supplier/history/"), 200, 5),
     Case("queue", "operator_web", "get", _list("/operator/queue/"), 200, 6),
-    Case("queue decision", "operator_web", "post", _queue_decision, 302, 9),  # 9: the budgets' read (issue 16)
+    # 10: the budgets' and the webhook endpoints' reads (issue 16).
+    Case("queue decision", "operator_web", "post", _queue_decision, 302, 10),
     Case("language page", "supplier_web", "get", _list("/language/"), 200, 3),
     Case("language switch", "supplier_web", "post",
          # A change each time (pt-br, then en): an unchanged preference writes nothing.

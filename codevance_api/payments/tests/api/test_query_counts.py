@@ -104,7 +104,8 @@ def _statements(captured):
 def test_an_anticipation_request_reads_once_and_writes_three_rows(frozen_today, supplier, supplier_client):
     """Authentication, the locked payment with its anticipation if any (a supplier's own address is the
     email's recipient, so no user is joined), then the anticipation, its log row and its notification;
-    then the active auto-approval rules (issue 16: none here, so nothing more)."""
+    then the active auto-approval rules (issue 16: none here, so nothing more) and the webhook
+    endpoints listening (no delivery row without one)."""
     payment = PaymentFactory(supplier=supplier, due_date=frozen_today + timedelta(days=30))
     with CaptureQueriesContext(connection) as captured:
         response = supplier_client.post(
@@ -112,7 +113,7 @@ def test_an_anticipation_request_reads_once_and_writes_three_rows(frozen_today, 
         )
     assert response.status_code == 201
     statements = _statements(captured)
-    assert len(statements) == 6, statements
+    assert len(statements) == 7, statements
     assert sum(sql.startswith("INSERT") for sql in statements) == 3
     locked_read = statements[1]
     assert "payments_anticipation" in locked_read and "accounts_user" not in locked_read, locked_read
@@ -128,7 +129,7 @@ def test_an_operators_request_for_a_supplier_reads_the_recipient_with_the_locked
         )
     assert response.status_code == 201
     statements = _statements(captured)
-    assert len(statements) == 6, statements
+    assert len(statements) == 7, statements
     assert "accounts_user" in statements[1] and "payments_anticipation" in statements[1], statements[1]
 
 
@@ -139,6 +140,7 @@ def test_a_decision_reads_once_and_writes_three_rows(frozen_today, operator_clie
     assert response.status_code == 200
     statements = _statements(captured)
     # Authentication, the locked anticipation with its payment and recipient, the budgets of its month
-    # (locked; none here, so nothing more: issue 16), the update, the log, the notification.
-    assert len(statements) == 6, statements
+    # (locked; none here, so nothing more: issue 16), the update, the log, the notification, the webhook
+    # endpoints listening.
+    assert len(statements) == 7, statements
     assert sum(sql.startswith(("INSERT", "UPDATE")) for sql in statements) == 3

@@ -1,0 +1,133 @@
+import math
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import truncatechars
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from codevance_api.core.admin import RangeCheckedAdminMixin
+from codevance_api.core.errors import ApplicationError
+from codevance_api.core.throttling import write_wait
+from codevance_api.payments.selectors import user_is_operator
+
+from . import addresses
+from .models import URL_MAX_LENGTH, DeliveryState, WebhookDelivery, WebhookEndpoint, WebhookEvent
+from .services import webhook_endpoint_create, webhook_endpoint_update, webhooks_send_again
+
+# The most deliveries one "send again" may name.
+SEND_AGAIN_MAX = 100
+
+
+class WebhookEndpointForm(forms.ModelForm):
+    url = forms.URLField(max_length=URL_MAX_LENGTH, assume_scheme="https")
+    events = forms.MultipleChoiceField(choices=WebhookEvent.choices, widget=forms.CheckboxSelectMultiple)
+
+    class Meta:
+        model = WebhookEndpoint
+        fields = ["url", "events", "active"]
+
+    def clean_url(self):
+        url = self.cleaned_data["url"]
+        if self.instance.pk is None or url != self.instance.url:
+            try:
+                addresses.resolve(url)  # the same rule as the API's and every delivery's
+            except ApplicationError as error:
+                raise ValidationError(error.message)
+        return url
+
+
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(RangeCheckedAdminMixin, admin.ModelAdmin):
+    form = WebhookEndpointForm
+    list_display = ("id", "url", "events", "active", "created_by", "created_at")
+    list_filter = ("active",)
+    search_fields = ("url",)
+    list_select_related = ("created_by",)
+
+    def get_readonly_fields(self, request, obj=None):
+        # The secret is shown to staff once the endpoint exists (the API shows it only when creating).
+        return ("secret", "created_by", "created_at") if obj is not None else ()
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        if change:
+            webhook_endpoint_update(
+                actor=request.user, endpoint=obj, url=data["url"], events=data["events"], active=data["active"]
+            )
+        else:
+            created = webhook_endpoint_create(
+                actor=request.user, url=data["url"], events=data["events"], active=data["active"]
+            )
+            obj.pk, obj.secret, obj.created_by, obj.created_at = (
+                created.pk, created.secret, created.created_by, created.created_at
+            )
+            obj._state.adding = False
+
+    # The services take operators only (a superuser who is not an operator reads, as in the API).
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and user_is_operator(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and user_is_operator(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.action(description=gettext_lazy("Send again (failed or sent deliveries)"), permissions=["change"])
+def send_again(modeladmin, request, queryset):
+    """Admin action: send the selected failed or sent deliveries again (webhooks_send_again); pending ones are
+    left alone. Refused, sending nothing, for more than SEND_AGAIN_MAX (100) selected or when the user's write
+    rate is exceeded (core.throttling.write_wait). Raises nothing."""
+    selected = list(queryset.order_by("pk").values_list("pk", flat=True)[: SEND_AGAIN_MAX + 1])
+    if len(selected) > SEND_AGAIN_MAX:
+        modeladmin.message_user(
+            request, _("Select at most %(max)s deliveries at a time; nothing was sent.") % {"max": SEND_AGAIN_MAX},
+            messages.ERROR,
+        )
+        return
+    wait = write_wait(request.user)
+    if wait is not None:
+        modeladmin.message_user(
+            request,
+            _("Too many requests from your account; try again in %(seconds)s seconds.") % {"seconds": math.ceil(wait)},
+            messages.ERROR,
+        )
+        return
+    count = webhooks_send_again(delivery_ids=selected)
+    if count:
+        modeladmin.message_user(
+            request, _("%(count)s delivery(ies) will be sent again.") % {"count": count}, messages.SUCCESS
+        )
+    if count < len(selected):
+        modeladmin.message_user(
+            request,
+            _("%(count)s selected delivery(ies) were pending and were left alone.") % {"count": len(selected) - count},
+            messages.WARNING,
+        )
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(RangeCheckedAdminMixin, admin.ModelAdmin):
+    list_display = ("id", "event", "endpoint", "state", "attempts", "last_response_code", "error", "created_at",
+                    "sent_at")
+    list_filter = ("state", "event", "created_at")
+    search_fields = ("endpoint__url", "event_id", "last_error")
+    list_select_related = ("endpoint",)
+    actions = [send_again]
+    readonly_fields = (
+        "endpoint", "event", "event_id", "payload", "state", "attempts", "last_response_code", "last_error",
+        "created_at", "next_attempt_at", "sent_at", "handed_over",
+    )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=gettext_lazy("Last error"), ordering="last_error")
+    def error(self, delivery):
+        return truncatechars(delivery.last_error, 80) if delivery.state != DeliveryState.SENT else ""

@@ -1,0 +1,87 @@
+"""The admin: operators register endpoints, see deliveries and send them again."""
+
+import pytest
+from django.urls import reverse
+
+from codevance_api.accounts.tests.factories import UserFactory
+from codevance_api.webhooks.models import DeliveryState, WebhookDelivery, WebhookEndpoint
+from codevance_api.webhooks.tests.factories import WebhookEndpointFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client_(client):
+    # An operator as it works in the admin: staff with the operators' group, not a superuser.
+    client.force_login(UserFactory(is_operator=True, is_staff=True))
+    return client
+
+
+def _delivery(endpoint, **kwargs):
+    return WebhookDelivery.objects.create(
+        endpoint=endpoint, event="anticipation.approved", event_id="0b6f2c1e-4f1e-4c55-8a34-6f6a3c2b1d00",
+        payload={"n": 1}, **kwargs,
+    )
+
+
+def test_an_operator_registers_an_endpoint_in_the_admin_and_gets_a_secret(admin_client_, receiver):
+    response = admin_client_.post(
+        reverse("admin:webhooks_webhookendpoint_add"),
+        {"url": receiver.url(), "events": ["anticipation.approved", "budget.exhausted"], "active": "on"},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    endpoint = WebhookEndpoint.objects.get()
+    assert endpoint.secret.startswith("whsec_") and endpoint.events == ["anticipation.approved", "budget.exhausted"]
+    change = admin_client_.get(reverse("admin:webhooks_webhookendpoint_change", args=[endpoint.pk]))
+    assert endpoint.secret in change.content.decode()
+
+
+@pytest.mark.parametrize("url", ["http://10.0.0.1/hook", "http://169.254.169.254/", "ftp://127.0.0.1/"])
+def test_the_admin_refuses_a_url_the_api_refuses(admin_client_, url):
+    response = admin_client_.post(
+        reverse("admin:webhooks_webhookendpoint_add"), {"url": url, "events": ["anticipation.approved"]}
+    )
+    assert response.status_code == 200
+    assert "errorlist" in response.content.decode()
+    assert not WebhookEndpoint.objects.exists()
+
+
+def test_an_operator_switches_an_endpoint_off_and_cannot_delete_it(admin_client_):
+    endpoint = WebhookEndpointFactory()
+    response = admin_client_.post(
+        reverse("admin:webhooks_webhookendpoint_change", args=[endpoint.pk]),
+        {"url": endpoint.url, "events": ["anticipation.denied"]},
+    )
+    assert response.status_code == 302
+    endpoint.refresh_from_db()
+    assert (endpoint.active, endpoint.events) == (False, ["anticipation.denied"])
+    assert admin_client_.get(reverse("admin:webhooks_webhookendpoint_delete", args=[endpoint.pk])).status_code == 403
+
+
+def test_the_delivery_list_shows_state_attempts_answer_and_error(admin_client_):
+    _delivery(WebhookEndpointFactory(), state=DeliveryState.FAILED, attempts=8, last_response_code=503,
+              last_error="DeliveryRefused: HTTP 503: busy")
+    page = admin_client_.get(reverse("admin:webhooks_webhookdelivery_changelist")).content.decode()
+    for text in ("Failed", "DeliveryRefused: HTTP 503: busy", '<td class="field-attempts">8</td>', "503"):
+        assert text in page
+
+
+def test_send_again_delivers_failed_deliveries_and_leaves_pending_ones(
+    frozen_today, admin_client_, receiver, django_capture_on_commit_callbacks
+):
+    endpoint = WebhookEndpointFactory(url=receiver.url())
+    failed = _delivery(endpoint, state=DeliveryState.FAILED, attempts=8, last_error="timeout")
+    pending = WebhookDelivery.objects.create(endpoint=endpoint, event="anticipation.denied",
+                                             event_id="1b6f2c1e-4f1e-4c55-8a34-6f6a3c2b1d00", payload={})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client_.post(
+            reverse("admin:webhooks_webhookdelivery_changelist"),
+            {"action": "send_again", "_selected_action": [failed.pk, pending.pk]},
+            follow=True,
+        )
+    page = response.content.decode()
+    assert "1 delivery(ies) will be sent again." in page
+    assert "1 selected delivery(ies) were pending and were left alone." in page
+    failed.refresh_from_db()
+    assert (failed.state, failed.attempts) == (DeliveryState.SENT, 1)
+    assert len(receiver.requests) == 1
