@@ -4,8 +4,8 @@ Every reader-facing amount and date goes through here, in the reader's language:
 (templatetags `money`, `day`, `moment`), the emails (in the recipient's language), the admin's
 columns and the date pickers' labels. Two conventions, one per language of settings.LANGUAGES:
 
-    pt-br   R$ 1.234,56    29/11/2026    29 de novembro de 2026 (long)    29/11/2026 14:05
-    en      R$ 1,234.56    29 Nov 2026   29 November 2026 (long)          29 Nov 2026 14:05
+    pt-br   R$ 1.234,56    29/11/2026    29 de novembro de 2026 (long)    29/11/2026 14:05    44,86%
+    en      R$ 1,234.56    29 Nov 2026   29 November 2026 (long)          29 Nov 2026 14:05   44.86%
 
 Machine-readable output never comes here: the API writes amounts as "1234.56" and dates as
 YYYY-MM-DD, and so do the CSV exports (core/csv_export.py), whatever the language.
@@ -61,6 +61,18 @@ def format_money(value, *, locale: str | None = None) -> str:
     return f"{sign}{CURRENCY} " + grouped.replace(",", "_").replace(".", decimal_point).replace("_", thousands)
 
 
+def format_percent(fraction, *, locale: str | None = None) -> str:
+    """A rate given as a fraction, as a percentage rounded once to two decimals (half up) with the decimal
+    point of `locale`: Decimal("0.4486") -> "44,86%" (pt-br), "44.86%" (en); None for the active language.
+
+    `fraction` is a Decimal (or anything Decimal() accepts, never a float). Raises KeyError for another
+    language, decimal.InvalidOperation for a value that is not a number.
+    """
+    decimal_point = SEPARATORS[conventions(locale)][1]
+    rate = (Decimal(fraction) * 100).quantize(CENT, rounding=ROUND_HALF_UP)
+    return f"{rate}%".replace(".", decimal_point)
+
+
 def format_date(day: date, *, locale: str | None = None, long: bool = False) -> str:
     """A calendar day as a reader of `locale` writes it (None: the active language).
 
@@ -74,6 +86,15 @@ def format_date(day: date, *, locale: str | None = None, long: bool = False) -> 
     if language == "pt-br":
         return f"{day.day} de {month} de {day.year}" if long else f"{day:%d/%m/%Y}"
     return f"{day.day} {month if long else month[:3]} {day.year}"
+
+
+def format_month(day: date, *, locale: str | None = None) -> str:
+    """The month of `day` (a date or datetime) as a reader of `locale` names it: "setembro de 2024" (pt-br),
+    "September 2024" (en); None for the active language. Raises KeyError for a language the service does
+    not speak."""
+    language = conventions(locale)
+    month = MONTHS[language][day.month - 1]
+    return f"{month} de {day.year}" if language == "pt-br" else f"{month} {day.year}"
 
 
 def format_datetime(moment: datetime, *, locale: str | None = None) -> str:

@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 from codevance_api.core.csv_export import stream_csv
 from codevance_api.core.dates import today
 from codevance_api.core.errors import ValidationFailed
+from codevance_api.core.money import format_month
 from codevance_api.core.ranges import parse_id
 from codevance_api.payments import selectors
 from codevance_api.payments.models import AnticipationStatus, PaymentStatus
@@ -42,7 +43,7 @@ def _money_bars(months, attribute: str, title: str) -> list[charts.Bar]:
         charts.Bar(
             label=date_format(month.month, "M"),
             value=getattr(month, attribute),
-            title=title % {"month": date_format(month.month, "F Y"), "amount": money(getattr(month, attribute))},
+            title=title % {"month": format_month(month.month), "amount": money(getattr(month, attribute))},
         )
         for month in months
     ]
@@ -69,7 +70,7 @@ def dashboard_charts(dashboard: ops.Dashboard) -> list[dict]:
         for week in dashboard.weeks
     ]
     first, last = dashboard.months[0].month, dashboard.months[-1].month
-    period = _("from %(first)s to %(last)s") % {"first": date_format(first, "F Y"), "last": date_format(last, "F Y")}
+    period = _("from %(first)s to %(last)s") % {"first": format_month(first), "last": format_month(last)}
     titles = {
         "volume": _("Volume anticipated per month"),
         "discount": _("Discount captured per month"),

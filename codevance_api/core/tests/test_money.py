@@ -5,9 +5,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import translation
 
-from codevance_api.core.money import format_date, format_datetime, format_money
+from codevance_api.core.money import format_date, format_datetime, format_money, format_month, format_percent
 from codevance_api.notifications.formatting import format_brl, format_day
-from codevance_api.web.templatetags.web import day, moment, money
+from codevance_api.web.templatetags.web import day, moment, money, percent
 
 
 @pytest.mark.parametrize(
@@ -24,6 +24,30 @@ def test_one_function_formats_money_for_both_locales_rounding_half_up(value, eng
     assert format_money(value, locale="en") == english
     assert format_money(value, locale="pt-BR") == brazilian
     assert format_money(value, locale="pt-br") == brazilian
+
+
+@pytest.mark.parametrize(
+    "fraction, english, brazilian",
+    [
+        (Decimal("0.4486"), "44.86%", "44,86%"),
+        (Decimal("0.448649"), "44.86%", "44,86%"),
+        (Decimal("0.00005"), "0.01%", "0,01%"),
+        (Decimal("0"), "0.00%", "0,00%"),
+    ],
+)
+def test_a_rate_is_a_percentage_to_two_decimals_with_the_decimal_point_of_each_language(fraction, english, brazilian):
+    assert format_percent(fraction, locale="en") == english
+    assert format_percent(fraction, locale="pt-BR") == brazilian
+    with translation.override("pt-br"):
+        assert percent(fraction) == brazilian
+    assert percent(None) == "—"
+
+
+def test_a_month_is_named_as_each_language_names_it():
+    assert format_month(date(2024, 9, 10), locale="pt-BR") == "setembro de 2024"
+    assert format_month(date(2024, 9, 10), locale="en") == "September 2024"
+    with translation.override("pt-br"):
+        assert format_month(datetime(2023, 3, 1, 12, 0)) == "março de 2023"
 
 
 @pytest.mark.parametrize(

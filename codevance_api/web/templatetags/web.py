@@ -1,10 +1,10 @@
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django import template
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from codevance_api.core.money import format_date, format_datetime, format_money
+from codevance_api.core.money import format_date, format_datetime, format_money, format_percent
 from codevance_api.payments import business_days, pricing, selectors
 from codevance_api.payments.cnpj import format_cnpj
 from codevance_api.payments.models import PaymentStatus
@@ -40,10 +40,11 @@ def moment(value) -> str:
 
 @register.filter
 def percent(fraction) -> str:
-    """A rate given as a fraction, as a percentage with two decimals: Decimal("0.4486") -> "44.86%"; "—" for None."""
+    """A rate given as a fraction, as a percentage with two decimals in the page's language (core.money.format_percent):
+    Decimal("0.4486") -> "44,86%" (pt-br) or "44.86%" (en); "—" for None."""
     if fraction is None or fraction == "":
         return "—"
-    return f"{(Decimal(fraction) * 100).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP)}%"
+    return format_percent(fraction)
 
 
 @register.filter

@@ -200,6 +200,20 @@ def test_dashboard_of_an_empty_service_shows_dashes_not_errors(operator_web, fro
     assert "No anticipation approved in the last 12 months." in response.content.decode()
 
 
+def test_dashboard_reads_in_portuguese_with_brazilian_numbers_and_month_names(operator_web, frozen_today, portuguese):
+    approved(at="2024-09-10 12:00-03:00", value="1000.00", days_early=30)
+    pending(value="1200.00", due_date=frozen_today + timedelta(days=40))
+
+    page = operator_web.get(DASHBOARD).content.decode()
+
+    assert "<h1>Painel</h1>" in page and "1 pedido aguardando decisão" in page
+    assert "R$ 1.188,00 a pagar se todos forem aprovados" in page
+    assert "Taxa efetiva anual" in page and "44,86%" in page and "30,0 dias" in page
+    assert "<title>setembro de 2024: R$ 1.000,00 antecipados</title>" in page
+    assert "de outubro de 2023 a setembro de 2024" in page
+    assert '<th scope="col" class="num">Aprovadas</th>' in page
+
+
 # --- The month's budget (issue 16) ---------------------------------------------------------------------
 
 
