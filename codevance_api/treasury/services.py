@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 from codevance_api.core.errors import Conflict, NotFound, ValidationFailed
 from codevance_api.core.money import format_money
 from codevance_api.core.ranges import id_in_range
+from codevance_api.webhooks.models import WebhookEvent
+from codevance_api.webhooks.services import webhook_emit
 from codevance_api.payments.models import Anticipation, Supplier
 
 from . import rules, selectors
@@ -140,14 +142,27 @@ def budget_delete(*, actor, budget_id: int) -> None:
 
 
 def budget_exhausted(*, budget: Budget, anticipation: Anticipation) -> None:
-    """The hook for "a charge used the last of a budget": called by budgets_charge, inside the approving
-    transaction, once per budget that approving `anticipation` left with nothing remaining.
+    """"A charge used the last of a budget": called by budgets_charge, inside the approving transaction,
+    once per budget that approving `anticipation` left with nothing remaining.
 
-    Today it logs the event after commit. The webhooks (issue 16, point 5: event `budget.exhausted`)
-    write their outbox row here, in the same transaction, so that a rolled-back approval emits
-    nothing. Arguments: the locked Budget row and the Anticipation being approved. Raises nothing.
+    Writes the `budget.exhausted` webhook deliveries (issue 16, point 5) in that transaction, so a
+    rolled-back approval emits nothing; they and a log line leave after commit. The event's data:
+    {"budget": id, "month": "YYYY-MM", "supplier": id or null (the overall budget), "amount": R$
+    string, "remaining": "0.00", "anticipation": the id of the approval that took the last of it}.
+    Arguments: the locked Budget row and the Anticipation being approved. Raises nothing.
     """
     key = selectors.budget_key(budget)
+    webhook_emit(
+        event=WebhookEvent.BUDGET_EXHAUSTED,
+        payload={
+            "budget": budget.pk,
+            "month": budget.month.strftime("%Y-%m"),
+            "supplier": budget.supplier_id,
+            "amount": f"{budget.amount:.2f}",
+            "remaining": "0.00",
+            "anticipation": anticipation.pk,
+        },
+    )
     transaction.on_commit(
         partial(logger.info, "budget exhausted: %s (budget %s) by anticipation %s", key.describe(), budget.pk,
                 anticipation.pk)

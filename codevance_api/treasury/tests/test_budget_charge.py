@@ -178,3 +178,34 @@ def test_budget_usage_takes_two_queries_whatever_the_number_of_budgets(
     with django_assert_num_queries(2):
         usage = selectors.budget_usage(OCT)
     assert len(usage.suppliers) == budgets
+
+
+def test_the_last_slice_writes_a_budget_exhausted_webhook_delivery_in_the_approving_transaction(
+    frozen_today, operator_client, supplier
+):
+    from codevance_api.webhooks.models import WebhookDelivery, WebhookEvent
+    from codevance_api.webhooks.tests.factories import WebhookEndpointFactory
+
+    listening = WebhookEndpointFactory(events=[WebhookEvent.BUDGET_EXHAUSTED])
+    WebhookEndpointFactory(events=[WebhookEvent.ANTICIPATION_APPROVED])  # not subscribed to it
+    budget = BudgetFactory(month=OCT, amount=Decimal("990.00"), supplier=supplier)
+    anticipation = _pending(supplier)
+
+    assert _approve(operator_client, anticipation).status_code == 200
+
+    delivery = WebhookDelivery.objects.get(event=WebhookEvent.BUDGET_EXHAUSTED)
+    assert delivery.endpoint_id == listening.pk
+    assert delivery.payload == {
+        "budget": budget.pk, "month": "2024-10", "supplier": supplier.pk, "amount": "990.00", "remaining": "0.00",
+        "anticipation": anticipation.pk,
+    }
+
+
+def test_a_refused_approval_emits_no_budget_exhausted_event(frozen_today, operator_client):
+    from codevance_api.webhooks.models import WebhookDelivery, WebhookEvent
+    from codevance_api.webhooks.tests.factories import WebhookEndpointFactory
+
+    WebhookEndpointFactory(events=[WebhookEvent.BUDGET_EXHAUSTED])
+    BudgetFactory(month=OCT, amount=Decimal("989.99"))
+    assert _approve(operator_client, _pending()).status_code == 409
+    assert not WebhookDelivery.objects.filter(event=WebhookEvent.BUDGET_EXHAUSTED).exists()
