@@ -19,6 +19,9 @@ urlpatterns = [
     path("supplier/payments/<id:pk>/", views.PaymentDetailView.as_view(), name="payment_detail"),
     path("supplier/payments/<id:pk>/anticipate/", views.AnticipateView.as_view(), name="anticipate"),
     path("supplier/payments/<id:pk>/quote/", views.QuoteJsonView.as_view(), name="quote"),
+    path("supplier/anticipate/", views.BatchAnticipateView.as_view(), name="anticipate_batch"),
+    path("supplier/anticipate/requested/", views.BatchRequestedView.as_view(), name="anticipate_batch_requested"),
     path("supplier/history/", views.HistoryView.as_view(), name="history"),
+    path("profile/", views.ProfileView.as_view(), name="profile"),
     path("operator/queue/", views.QueueView.as_view(), name="queue"),
 ]

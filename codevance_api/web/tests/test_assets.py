@@ -31,7 +31,11 @@ def _pages(supplier, operator):
         (supplier.user, reverse("web:payment_detail", args=[payment.pk])),
         (supplier.user, reverse("web:anticipate", args=[payment.pk])),
         (supplier.user, reverse("web:history")),
+        (supplier.user, f"{reverse('web:anticipate_batch')}?all=1"),
+        (supplier.user, f"{reverse('web:anticipate_batch_requested')}?payment={payment.pk}"),
+        (supplier.user, reverse("web:profile")),
         (operator, reverse("web:queue")),
+        (operator, reverse("web:profile")),
     ]
 
 

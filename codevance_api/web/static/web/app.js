@@ -2,7 +2,9 @@
    - The anticipate page asks the server for the quote as the date changes (the numbers are the
      server's, computed by services.anticipation_quote; nothing is computed here), and marks a
      picked weekend or holiday when business days are enforced (the server lists them).
-   - The queue gets a "select all" checkbox. */
+   - The queue gets a "select all" checkbox.
+   - A form marked data-submit-once (the batch confirmation) disables its button once sent, so a double
+     click sends it once; the server still answers a second copy without requesting anything twice. */
 (function () {
   "use strict";
 
@@ -79,7 +81,18 @@
     });
   }
 
+  function submitOnce(form) {
+    form.addEventListener("submit", function (event) {
+      if (form.getAttribute("data-sent")) { event.preventDefault(); return; }
+      form.setAttribute("data-sent", "true");
+      form.querySelectorAll("button[type=submit]").forEach(function (button) {
+        button.setAttribute("aria-disabled", "true");
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("form[data-submit-once]").forEach(submitOnce);
     document.querySelectorAll("form[data-quote-url]").forEach(liveQuote);
     document.querySelectorAll(".queue-form").forEach(selectAll);
   });
