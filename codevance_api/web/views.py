@@ -464,7 +464,7 @@ class BatchRequestedView(SupplierView):
 
 
 # The rate of password changes per account: the "auth" scope, as the API's token endpoints.
-PASSWORD_CHANGE_SCOPE = "auth"
+PROFILE_RATE_SCOPE = "auth"
 
 
 class ProfileView(LoginRequiredMixin, auth_views.PasswordChangeView):
@@ -480,7 +480,7 @@ class ProfileView(LoginRequiredMixin, auth_views.PasswordChangeView):
     success_url = reverse_lazy("web:profile")
 
     def post(self, request, *args, **kwargs):
-        wait = rate_limit_wait(scope=PASSWORD_CHANGE_SCOPE, ident=f"password-change:user:{request.user.pk}")
+        wait = rate_limit_wait(scope=PROFILE_RATE_SCOPE, ident=f"password-change:user:{request.user.pk}")
         if wait is not None:
             return too_many_requests(request, wait, _("Too many password change attempts."))
         return super().post(request, *args, **kwargs)
