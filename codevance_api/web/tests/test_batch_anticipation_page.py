@@ -317,6 +317,49 @@ def test_confirmation_over_the_write_rate_is_429_and_writes_nothing(
     assert list(Anticipation.objects.values_list("payment_id", flat=True)) == [available[0].pk]
 
 
+def test_a_lost_race_on_the_unique_constraint_is_answered_as_a_double_submit(
+    monkeypatch, supplier, supplier_web, available, frozen_today
+):
+    # SQLite has no row locks: the copy that loses meets the unique constraint (Conflict), not the lock.
+    from codevance_api.core.errors import Conflict
+    from codevance_api.payments import services
+
+    real_request = services.anticipation_request_batch
+
+    def lost_race(**kwargs):
+        real_request(**kwargs)  # the other copy, committed first
+        raise Conflict("One of the payments already has an anticipation.", code="payment_already_anticipated")
+
+    monkeypatch.setattr(services, "anticipation_request_batch", lost_race)
+    new_due_date = frozen_today + timedelta(days=10)
+
+    response = _confirm(supplier_web, [p.pk for p in available], new_due_date)
+
+    assert response.status_code == 302 and response["Location"].startswith(REQUESTED)
+    assert Anticipation.objects.count() == 3
+
+
+def test_quote_gives_up_with_a_clear_error_when_payments_keep_changing(
+    monkeypatch, supplier_web, available, frozen_today
+):
+    from codevance_api.core.errors import Conflict
+    from codevance_api.payments import rules
+
+    def always_one_more(*, payment_ids, **kwargs):
+        raise rules.BatchRejected(
+            verb="quoted", total=len(payment_ids), failures={payment_ids[0]: Conflict("Changed.", code="changed")}
+        )
+
+    monkeypatch.setattr(selectors, "payment_quote_batch", always_one_more)
+    ids = [p.pk for p in available] + [PaymentFactory(supplier=available[0].supplier).pk]
+
+    response = supplier_web.get(BATCH, _query(*ids))
+
+    assert response.status_code == 400
+    assert "cannot be quoted, so none was" in _text(response)
+    assert "confirm-batch" not in response.content.decode()
+
+
 # --- The outcome page ---------------------------------------------------------------------------------
 
 

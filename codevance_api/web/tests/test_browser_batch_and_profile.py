@@ -91,12 +91,37 @@ def test_supplier_anticipates_the_payments_it_ticks(live_server, demo_data, brow
     _set_date(browser, "#id_new_due_date", new_due_date)
     browser.click("[data-testid=update-quote]")
     browser.screenshot("23-batch-quote-selected")
-    browser.click("[data-testid=confirm-batch]")
+
+    # The page's script lets the confirmation go once: a second submit is cancelled (seen by a listener that
+    # runs after it and stops both from leaving, then puts the form back as it was).
+    cancelled = browser.driver.execute_script(
+        """
+        const form = document.querySelector("form[data-submit-once]");
+        const seen = [];
+        const record = (event) => { seen.push(event.defaultPrevented); event.preventDefault(); };
+        form.addEventListener("submit", record);
+        form.requestSubmit();
+        form.requestSubmit();
+        form.removeEventListener("submit", record);
+        form.removeAttribute("data-sent");
+        form.querySelectorAll("button").forEach((button) => button.removeAttribute("aria-disabled"));
+        return seen;
+        """
+    )
+    assert cancelled == [False, True]
+
+    # An impatient double click requests once (the page's script and the server both see to it).
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    browser.driver.execute_script("window.__oldPage = true;")
+    ActionChains(browser.driver).double_click(browser.find("[data-testid=confirm-batch]")).perform()
+    browser.wait_for(browser._new_page_loaded, "the confirmation loaded no page")
 
     assert "Anticipations requested for 2 payments" in browser.text(".messages")
     requested = Anticipation.objects.filter(new_due_date=new_due_date).values_list("payment_id", flat=True)
     assert sorted(requested) == sorted([first.pk, second.pk])
     assert all(not Anticipation.objects.filter(payment=payment).exists() for payment in others)
+    assert len(mail.outbox) == 2
 
 
 def test_supplier_changes_its_password_on_its_profile_page(live_server, demo_data, browser):

@@ -89,6 +89,14 @@
         button.setAttribute("aria-disabled", "true");
       });
     });
+    // Back to this page from the browser's cache: it may be sent again (the server answers a copy once).
+    window.addEventListener("pageshow", function (event) {
+      if (!event.persisted) { return; }
+      form.removeAttribute("data-sent");
+      form.querySelectorAll("button[type=submit]").forEach(function (button) {
+        button.removeAttribute("aria-disabled");
+      });
+    });
   }
 
   document.addEventListener("DOMContentLoaded", function () {
