@@ -58,14 +58,19 @@ def parse_args():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--payments", type=int, default=100_000, help="payments to seed (default 100000)")
     parser.add_argument("--duration", type=int, default=10, help="seconds of load per endpoint (default 10)")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="floor/endpoint pairs measured per endpoint; the median ratio is reported (default 3)")
     parser.add_argument("--warmup", type=int, default=2, help="seconds of warm-up per read endpoint (default 2)")
     parser.add_argument("--connections", type=int, default=4, help="wrk connections (default 4)")
     parser.add_argument("--threads", type=int, default=2, help="wrk threads (default 2)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
     parser.add_argument("--db", default="codevance_bench", help="database to (re)create (default codevance_bench)")
     parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432", help="PostgreSQL server URL")
-    parser.add_argument("--broker", default="amqp://guest:guest@127.0.0.1:5672//",
-                        help="Celery broker for the emails ('' to run them in-process)")
+    parser.add_argument("--broker", default="auto",
+                        help="Celery broker for the emails: 'auto' (default) creates a RabbitMQ user of the "
+                             "run's own on 127.0.0.1:5672 with rabbitmqctl, because the production profile "
+                             "refuses guest/guest, and deletes it afterwards; a URL uses that broker; '' sends "
+                             "the emails in-process")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/0",
                         help="the service's cache, REDIS_URL ('' for per-process memory); keys under a prefix of "
                              "the run's own, deleted afterwards")
@@ -270,6 +275,35 @@ def broker_reachable(url):
         return True
     except OSError:
         return False
+
+
+def broker_user_create():
+    """A RabbitMQ user of this run's own: (amqp URL, user name), or ("", "") without rabbitmqctl.
+
+    The production profile (core/secrets.py) refuses the broker's well-known guest/guest, so the
+    service as deployed needs real credentials; the password is random and never recorded.
+    """
+    if not shutil.which("rabbitmqctl"):
+        return "", ""
+    user, password = f"codevance_bench_{os.getpid()}", secrets.token_urlsafe(24)
+    try:
+        subprocess.run(["rabbitmqctl", "add_user", user, password], check=True, capture_output=True, timeout=60)
+        subprocess.run(["rabbitmqctl", "set_permissions", "-p", "/", user, ".*", ".*", ".*"], check=True,
+                       capture_output=True, timeout=60)
+    except (subprocess.SubprocessError, OSError) as error:
+        print(f"could not create a RabbitMQ user ({error}); emails go in-process", flush=True)
+        return "", ""
+    return f"amqp://{user}:{password}@127.0.0.1:5672//", user
+
+
+def broker_user_delete(user):
+    if user:
+        subprocess.run(["rabbitmqctl", "delete_user", user], capture_output=True, timeout=60)
+
+
+def redacted(url):
+    """The broker URL without its password, for the records."""
+    return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1<redacted>@", url)
 
 
 def service_env(args, broker, queue):
@@ -497,7 +531,8 @@ def markdown(results):
         "access log, worker recycling), DJANGO_ENV=production on the loopback (no HTTPS redirect), "
         "CONN_MAX_AGE=600 with health checks, plus the floor's URL",
         f"- wrk: {results['wrk']['threads']} threads, {results['wrk']['connections']} connections, "
-        f"{results['wrk']['duration']} s per endpoint after {results['wrk']['warmup']} s of warm-up (reads)",
+        f"{results['wrk']['duration']} s per endpoint after {results['wrk']['warmup']} s of warm-up (reads), "
+        f"{results['wrk'].get('rounds', 1)} rounds of floor then endpoint",
         f"- emails: {results['emails']}",
     ]
     if results.get("caveat"):
@@ -515,18 +550,22 @@ def markdown(results):
         "## Results",
         "",
         "Each endpoint's share of the floor compares it with the floor measured just before it (same "
-        "duration, same background load); the floor row is the median of those floor runs.",
+        "duration, same background load). Each pair is measured in several rounds; the row shows the round "
+        "with the median share, and the last column every round's share (the noise). Errors count over all "
+        "rounds. The floor row is the median of all floor runs.",
         "",
         "| endpoint | req/s | floor req/s | vs floor | p50 ms | p99 ms | requests | non-2xx | socket errors "
-        "| SQL/request |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| SQL/request | every round |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for name, load in results["load"].items():
         queries = results["sql"].get(name, {}).get("queries", "-")
         share = f"1/{load['floor_rps'] / load['rps']:.1f}" if load["rps"] and name != "floor" else "1"
+        rounds = ", ".join(f"1/{1 / r:.1f}" if r else "0" for r in load.get("round_ratios", []))
         lines.append(f"| {name} | {load['rps']:,.0f} | {load['floor_rps']:,.0f} | {share} | {load['p50_ms']} | "
                      f"{load['p99_ms']} | "
-                     f"{load['requests']:,} | {load['non2xx']} | {load['socket_errors']} | {queries} |")
+                     f"{load['requests']:,} | {load['non2xx']} | {load['socket_errors']} | {queries} | "
+                     f"{rounds} |")
     lines += ["", "## Targets", "", "| target | measured | met |", "|---|---:|:---:|"]
     for target, measured, met in results["checks"]:
         lines.append(f"| {target} | {measured} | {'yes' if met else '**no**'} |")
@@ -548,7 +587,8 @@ def main():
     RESULTS.mkdir(exist_ok=True)
     name = args.name or f"{args.payments}-payments"
     started = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    broker = args.broker if broker_reachable(args.broker) else ""
+    broker, broker_user = broker_user_create() if args.broker == "auto" else (args.broker, "")
+    broker = broker if broker_reachable(broker) else ""
     queue = f"codevance_bench_{os.getpid()}"
     pg_version = recreate_database(args)
     env = service_env(args, broker, queue)
@@ -584,6 +624,7 @@ def main():
         gunicorn.wait(timeout=30)
         if broker:
             delete_queue(broker, queue)
+        broker_user_delete(broker_user)
         if args.redis:
             delete_cache_keys(args.redis, env["CACHE_KEY_PREFIX"])
     from django.db import connections
@@ -593,11 +634,11 @@ def main():
         drop_database(args)
 
     results.update({
-        "started": started, "command": " ".join(sys.argv[1:]), "machine": info, "seed": seeded,
+        "started": started, "command": " ".join(redacted(a) for a in sys.argv[1:]), "machine": info, "seed": seeded,
         "gunicorn": command, "loadavg_at_end": os.getloadavg(),
         "wrk": {"threads": args.threads, "connections": args.connections, "duration": args.duration,
-                "warmup": args.warmup},
-        "emails": f"published to RabbitMQ ({broker.split('@')[-1]}), queue {queue}, deleted afterwards"
+                "warmup": args.warmup, "rounds": args.rounds},
+        "emails": f"published to RabbitMQ ({redacted(broker)}), queue {queue}, deleted afterwards"
         if broker else "no broker: sent in-process by the console backend",
         "caveat": os.environ.get("BENCH_CAVEAT", ""),
     })
@@ -676,8 +717,11 @@ def run_load(args, base, today):
     probe_decision, pending = pending[0], pending[1:]
     decision_items = [(pk, 1, json.dumps({"status": "A" if n % 2 else "D", "reason": "Bench decision"}))
                       for n, pk in enumerate(pending)]
-    requests_file = lua_data(WORK / "requests.lua", supplier_tokens, request_items)
-    decisions_file = lua_data(WORK / "decisions.lua", [operator_token], decision_items)
+    # One file per round, each with objects of its own: a round must not find its rows used by the last.
+    requests_files = [lua_data(WORK / f"requests-{r}.lua", supplier_tokens, request_items[r::args.rounds])
+                      for r in range(args.rounds)]
+    decisions_files = [lua_data(WORK / f"decisions-{r}.lua", [operator_token], decision_items[r::args.rounds])
+                       for r in range(args.rounds)]
 
     reads = [
         ("floor", "/bench/floor/", "", False),
@@ -702,14 +746,27 @@ def run_load(args, base, today):
     load = {}
     floors = []
 
-    def measure(name, **kwargs):
+    def measure(name, data_per_round=None, **kwargs):
         # The floor is measured right before each endpoint, so that each ratio compares two runs made
-        # under the same background load (this machine may be busy with other work).
+        # under the same background load (this machine may be busy with other work). With --rounds N
+        # the pair is measured N times and the round with the median ratio is reported (its figures
+        # belong together); errors count over every round.
         print(f"loading {name} ...", flush=True)
-        floor = wrk(args, base + "/bench/floor/", seconds=args.duration)
-        floors.append(floor)
-        result = wrk(args, **kwargs)
-        result["floor_rps"] = floor["rps"]
+        rounds = []
+        for round_ in range(args.rounds):
+            floor = wrk(args, base + "/bench/floor/", seconds=args.duration)
+            floors.append(floor)
+            if data_per_round:
+                kwargs["data"] = data_per_round[round_]
+            result = wrk(args, **kwargs)
+            result["floor_rps"] = floor["rps"]
+            rounds.append(result)
+        ratios = [r["rps"] / r["floor_rps"] if r["floor_rps"] else 0 for r in rounds]
+        median = sorted(range(len(rounds)), key=lambda i: ratios[i])[len(rounds) // 2]
+        result = dict(rounds[median])
+        result["round_ratios"] = [round(r, 4) for r in ratios]
+        result["non2xx"] = sum(r["non2xx"] for r in rounds)
+        result["socket_errors"] = sum(r["socket_errors"] for r in rounds)
         load[name] = result
 
     wrk(args, base + "/bench/floor/", seconds=args.warmup or 1)
@@ -718,9 +775,9 @@ def run_load(args, base, today):
             wrk(args, base + path, seconds=args.warmup, token=token)
         measure(name, url=base + path, seconds=args.duration, token=token)
     measure("anticipation request (supplier)", url=base + "/api/anticipations/", seconds=args.duration,
-            data=requests_file, method="POST", path="/api/anticipations/")
+            data_per_round=requests_files, method="POST", path="/api/anticipations/")
     measure("decision (operator)", url=base + "/api/anticipations/", seconds=args.duration,
-            data=decisions_file, method="PATCH", path="/api/anticipations/")
+            data_per_round=decisions_files, method="PATCH", path="/api/anticipations/")
     floors.sort(key=lambda result: result["rps"])
     load = {"floor": dict(floors[len(floors) // 2], floor_rps=floors[len(floors) // 2]["rps"]), **load}
     for name, available_items in (("anticipation request (supplier)", request_items),

@@ -2,6 +2,7 @@ import os
 
 import pytest
 from django.test.signals import setting_changed
+from django.utils import translation
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
@@ -47,6 +48,24 @@ def django_db_modify_db_settings(request, tmp_path_factory):
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _english_unless_the_test_says_otherwise(settings):
+    """The service speaks pt-BR by default (LANGUAGE_CODE); most tests read its English texts, so each test
+    starts in English. A test of another language says so: the `portuguese` fixture, Accept-Language, or
+    a user's saved preference (core/locale.py)."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def portuguese(settings):
+    """The service's default language, pt-BR, for a test that reads Portuguese texts."""
+    settings.LANGUAGE_CODE = "pt-br"
+    with translation.override("pt-br"):
+        yield
 
 
 @pytest.fixture

@@ -140,9 +140,13 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language from the cookie, Accept-Language or LANGUAGE_CODE; a logged-in user's saved
+    # preference wins after AuthenticationMiddleware (and in the API's JWT authentication).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "codevance_api.core.locale.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks.
@@ -306,6 +310,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": (BASE_DIR / "codevance_api" / "core" / "schema_description.md").read_text(),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Always in English (the API's messages are translated, its contract is not): core/schema.py.
+    "DEFAULT_GENERATOR_CLASS": "codevance_api.core.schema.EnglishSchemaGenerator",
     "COMPONENT_SPLIT_REQUEST": True,
     # The docs pages load their JavaScript and CSS from this service's static files, never a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
@@ -329,8 +335,17 @@ SPECTACULAR_SETTINGS = {
 
 # --- Language and time ------------------------------------------------------------------------
 
-LANGUAGE_CODE = "en-us"
+# The language of a request: the user's saved preference (accounts.User.language, set at /language/;
+# codevance_api/core/locale.py), else the language cookie or Accept-Language (LocaleMiddleware), else
+# this. Money and dates follow the same language (core/money.py).
+LANGUAGE_CODE = config("LANGUAGE_CODE", default="pt-br")
+LANGUAGES = [("pt-br", "Português (Brasil)"), ("en", "English")]
+if LANGUAGE_CODE not in dict(LANGUAGES):
+    raise ImproperlyConfigured(f"LANGUAGE_CODE must be one of {', '.join(dict(LANGUAGES))}, got {LANGUAGE_CODE!r}.")
 USE_I18N = True
+# The catalogues, .po and their compiled .mo, are committed (docs/development.md, "Translations"):
+# a fresh machine needs no gettext tools.
+LOCALE_PATHS = [BASE_DIR / "codevance_api" / "locale"]
 # "Today" for due dates and anticipations is the local date of this time zone.
 TIME_ZONE = config("TIME_ZONE", default="America/Sao_Paulo")
 USE_TZ = True

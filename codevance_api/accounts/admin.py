@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.utils.translation import gettext_lazy as _
 
 from codevance_api.core.admin import RangeCheckedAdminMixin
 
@@ -20,13 +21,13 @@ class CanonicalEmailMixin:
     def clean_email(self):
         email = canonical_email(self.cleaned_data.get("email"))
         if User.objects.exclude(pk=self.instance.pk).filter(email=email).exists():
-            raise forms.ValidationError("A user with this email already exists.", code="unique")
+            raise forms.ValidationError(_("A user with this email already exists."), code="unique")
         return email
 
 
 def _email_field():
     # A plain text field: the model field's validators run on the canonical form, in clean_email's wake.
-    return forms.CharField(label="Email address", max_length=254)
+    return forms.CharField(label=_("Email address"), max_length=254)
 
 
 class EmailUserCreationForm(CanonicalEmailMixin, UserCreationForm):
@@ -34,7 +35,7 @@ class EmailUserCreationForm(CanonicalEmailMixin, UserCreationForm):
 
     class Meta:
         model = User
-        fields = ("email", "first_name", "is_operator")
+        fields = ("email", "first_name", "is_operator", "language")
 
 
 class EmailUserChangeForm(CanonicalEmailMixin, UserChangeForm):
@@ -56,12 +57,21 @@ class UserAdmin(RangeCheckedAdminMixin, DjangoUserAdmin):
     readonly_fields = ("date_joined", "last_login")
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        ("Profile", {"fields": ("first_name",)}),
-        ("Roles", {"fields": ("is_operator", "is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
-        ("Dates", {"fields": ("last_login", "date_joined")}),
+        (_("Profile"), {"fields": ("first_name", "language")}),
+        (
+            _("Roles"),
+            {"fields": ("is_operator", "is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
+        (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
-        (None, {"classes": ("wide",), "fields": ("email", "first_name", "is_operator", "password1", "password2")}),
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("email", "first_name", "is_operator", "language", "password1", "password2"),
+            },
+        ),
     )
 
     def save_related(self, request, form, formsets, change):

@@ -30,6 +30,7 @@ account its canonical form names (or none), and the lockout counts against that 
 import unicodedata
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 from django.core.validators import validate_email
 
 
@@ -52,10 +53,10 @@ def canonical_email(raw) -> str:
 def validate_account_email(email: str) -> None:
     """Raise ValidationError unless `email` is canonical, ASCII and a valid address (for new accounts)."""
     if email != canonical_email(email):
-        raise ValidationError("Enter the address in its canonical form.", code="not_canonical")
+        raise ValidationError(_("Enter the address in its canonical form."), code="not_canonical")
     if not email.isascii():
         raise ValidationError(
-            "Enter the address with plain (ASCII) letters: look-alike characters are not accepted.",
+            _("Enter the address with plain (ASCII) letters: look-alike characters are not accepted."),
             code="not_ascii",
         )
     validate_email(email)

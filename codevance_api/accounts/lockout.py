@@ -9,6 +9,7 @@ lift a lockout early with `python manage.py axes_reset_username <email>` / `axes
 from axes.backends import AxesStandaloneBackend
 from axes.helpers import get_cool_off
 from django.http import JsonResponse
+from django.utils.translation import gettext_lazy as _
 from rest_framework import status
 from rest_framework.exceptions import APIException
 
@@ -17,7 +18,7 @@ from codevance_api.core.exceptions import error_body, is_api_request
 from .identity import canonical_email
 
 LOCKED_OUT_CODE = "locked_out"
-LOCKED_OUT_MESSAGE = "Too many failed login attempts for this account or address. Try again later."
+LOCKED_OUT_MESSAGE = _("Too many failed login attempts for this account or address. Try again later.")
 
 
 class LoginLockoutBackend(AxesStandaloneBackend):

@@ -2,7 +2,9 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower, Trim
+from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .identity import canonical_email, validate_account_email
 
@@ -51,19 +53,31 @@ class User(AbstractBaseUser, PermissionsMixin):
     """
 
     email = models.EmailField(
-        "email address",
+        _("email address"),
         max_length=254,
         unique=True,
         validators=[validate_account_email],
-        help_text="Stored in its canonical form: lower case, compatibility characters folded, ASCII only.",
+        help_text=_("Stored in its canonical form: lower case, compatibility characters folded, ASCII only."),
     )
-    first_name = models.CharField(max_length=150, blank=True)
+    first_name = models.CharField(_("first name"), max_length=150, blank=True)
     is_operator = models.BooleanField(
-        default=False, help_text="Operators see every supplier's payments and approve or deny anticipations."
+        _("operator"),
+        default=False,
+        help_text=_("Operators see every supplier's payments and approve or deny anticipations."),
     )
-    is_staff = models.BooleanField(default=False, help_text="Can log into the admin site.")
-    is_active = models.BooleanField(default=True)
-    date_joined = models.DateTimeField(default=timezone.now)
+    is_staff = models.BooleanField(_("staff status"), default=False, help_text=_("Can log into the admin site."))
+    is_active = models.BooleanField(_("active"), default=True)
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    # The saved language preference (core/locale.py): it wins over Accept-Language for pages, API
+    # answers and the emails this user receives. Empty: no preference.
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        blank=True,
+        default="",
+        choices=settings.LANGUAGES,
+        help_text=_("Pages, API messages and emails in this language; empty follows the browser."),
+    )
 
     objects = UserManager()
 
@@ -79,6 +93,11 @@ class User(AbstractBaseUser, PermissionsMixin):
             # on `email` is only one identity per account if every row is in the same form.
             models.CheckConstraint(
                 condition=models.Q(email=Lower(Trim("email"))), name="accounts_user_email_canonical"
+            ),
+            # No preference, or a language the service speaks (settings.LANGUAGES).
+            models.CheckConstraint(
+                condition=models.Q(language__in=["", *(code for code, _name in settings.LANGUAGES)]),
+                name="accounts_user_language_known",
             ),
         ]
 

@@ -21,7 +21,10 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
 from django.core.validators import validate_email
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
+from codevance_api.core.locale import recipient_language
 from codevance_api.core.throttling import rate_limit_wait
 
 from .identity import canonical_email
@@ -37,7 +40,7 @@ class PasswordResetThrottled(Exception):
     """Too many password resets from one client address; `wait` is the seconds until the next is allowed."""
 
     def __init__(self, wait: float):
-        super().__init__(f"Too many password reset requests; try again in {int(wait) + 1} seconds.")
+        super().__init__(f"Too many password reset requests; try again in {int(wait) + 1} seconds.")  # logs only
         self.wait = wait
 
 
@@ -45,13 +48,19 @@ class AccountPasswordResetForm(PasswordResetForm):
     """Django's form, with the address normalized first and the account found by its canonical form."""
 
     email = forms.CharField(
-        label="Email", max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+        label=_("Email"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
     )
 
     def clean_email(self):
         email = canonical_email(self.cleaned_data["email"])
         validate_email(email)
         return email
+
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+        """Django's email, written in the account's language (its saved preference, else LANGUAGE_CODE):
+        the task that sends it runs far from the request that asked for it."""
+        with translation.override(recipient_language(context["user"])):
+            super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)
 
     def get_users(self, email):
         users = User.objects.filter(email=canonical_email(email), is_active=True)

@@ -1,8 +1,10 @@
 from django.apps import apps as global_apps
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
 
 from .identity import canonical_email
 from .models import User
@@ -32,7 +34,7 @@ def user_set_operator(*, user: User, is_operator: bool) -> User:
     return user
 
 
-EMAIL_TAKEN = "A user with this email already exists."
+EMAIL_TAKEN = _("A user with this email already exists.")
 
 
 def user_create(*, email: str, password: str, first_name: str = "", is_operator: bool = False) -> User:
@@ -59,3 +61,15 @@ def user_create(*, email: str, password: str, first_name: str = "", is_operator:
     except IntegrityError:
         # Two creations of one address at once: the unique index decides, the loser is told why.
         raise ValidationError({"email": [EMAIL_TAKEN]})
+
+
+def user_set_language(*, user: User, language: str) -> User:
+    """Save `user`'s language preference: a code of settings.LANGUAGES ("pt-br", "en") or "" for none
+    (then Accept-Language decides; core/locale.py). Raises ValidationError naming `language` for another
+    code. Idempotent: an unchanged preference writes nothing. Result: the User."""
+    if language and language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": [_("Choose one of the offered languages.")]}, code="invalid_choice")
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+    return user

@@ -21,6 +21,7 @@ is dead too. Access tokens already issued live on until they expire (`JWT_ACCESS
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
 from rest_framework_simplejwt import serializers
 from rest_framework_simplejwt.exceptions import AuthenticationFailed, TokenError
 from rest_framework_simplejwt.settings import api_settings
@@ -123,7 +124,7 @@ class TokenRefreshSerializer(serializers.TokenRefreshSerializer):
         if api_settings.CHECK_REVOKE_TOKEN and refresh.payload.get(
             api_settings.REVOKE_TOKEN_CLAIM
         ) != get_md5_hash_password(user.password):
-            raise AuthenticationFailed("The user's password has been changed.", "password_changed")
+            raise AuthenticationFailed(_("The user's password has been changed."), "password_changed")
         return refresh_token_rotate(token=attrs["refresh"], user=user)
 
 

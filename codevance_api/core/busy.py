@@ -10,13 +10,14 @@ client may simply try again: the API answers `{"code": "database_busy", ...}` wi
 from django.db import OperationalError
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 from rest_framework import status
 from rest_framework.exceptions import APIException
 
 # Seconds a client is asked to wait before trying again: a lock is held for one transaction.
 RETRY_AFTER_SECONDS = 2
 BUSY_MESSAGES = ("database is locked", "database table is locked")
-MESSAGE = "The database is busy and this request was not completed. Try again in a moment."
+MESSAGE = _("The database is busy and this request was not completed. Try again in a moment.")
 
 
 def database_busy(error: BaseException | None) -> bool:
@@ -43,7 +44,7 @@ def busy_response(request):
 
         response = JsonResponse(error_body(code=DatabaseBusy.default_code, message=MESSAGE), status=503)
     else:
-        context = {"status": 503, "title": "Busy, try again", "message": MESSAGE}
+        context = {"status": 503, "title": _("Busy, try again"), "message": MESSAGE}
         response = render(request, "web/error.html", context, status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response

@@ -33,6 +33,7 @@ import time
 from django.conf import settings
 from django.db import OperationalError, connections
 from django.http import JsonResponse
+from django.utils.translation import gettext as _
 
 from .exceptions import error_body
 
@@ -139,8 +140,11 @@ def timeout_response(budget: float) -> JsonResponse:
     response = JsonResponse(
         error_body(
             code=TIMEOUT_CODE,
-            message=f"The request took longer than {budget:g} seconds and was stopped; nothing partial was "
-            "saved. Try again later.",
+            message=_(
+                "The request took longer than %(seconds)s seconds and was stopped; nothing partial was saved. "
+                "Try again later."
+            )
+            % {"seconds": f"{budget:g}"},
         ),
         status=503,
     )

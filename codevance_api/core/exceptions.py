@@ -7,6 +7,7 @@
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
@@ -29,12 +30,13 @@ def _first_message(errors):
             messages = messages[0] if isinstance(messages, list) else next(iter(messages.values()))
         if messages:
             return messages if field == "non_field_errors" else f"{field}: {messages}"
-    return "Invalid input."
+    return str(_("Invalid input."))
 
 
 def error_body(*, code, message, errors=None, **extra):
-    """The error shape `{"code", "message"[, "errors"], **extra}` as a dict; `errors` only when not None."""
-    body = {"code": code, "message": message}
+    """The error shape `{"code", "message"[, "errors"], **extra}` as a dict; `errors` only when not None.
+    `message` may be a lazy translation: it is written in the request's language."""
+    body = {"code": code, "message": str(message)}
     if errors is not None:
         body["errors"] = errors
     body.update(extra)
@@ -50,7 +52,7 @@ def exception_handler(exc, context):
         set_rollback()
         extra = dict(exc.extra)
         # An error may bring its own field errors (a rejected batch lists one per payment).
-        errors = extra.pop("errors", None) or ({exc.field: [exc.message]} if exc.field else None)
+        errors = extra.pop("errors", None) or ({exc.field: [str(exc.message)]} if exc.field else None)
         return Response(error_body(code=exc.code, message=exc.message, errors=errors, **extra), status=exc.status_code)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
@@ -108,16 +110,16 @@ def json_error_view(status_code, code, message):
     return view
 
 
-_bad_request = json_error_view(status.HTTP_400_BAD_REQUEST, "bad_request", "Bad request.")
+_bad_request = json_error_view(status.HTTP_400_BAD_REQUEST, "bad_request", _("Bad request."))
 _too_large = json_error_view(
     status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
     "request_too_large",
-    "The request body is larger than this service accepts (DATA_UPLOAD_MAX_MEMORY_SIZE).",
+    _("The request body is larger than this service accepts (DATA_UPLOAD_MAX_MEMORY_SIZE)."),
 )
 _too_many_fields = json_error_view(
     status.HTTP_400_BAD_REQUEST,
     "too_many_fields",
-    "The request has more parameters or form fields than this service accepts (DATA_UPLOAD_MAX_NUMBER_FIELDS).",
+    _("The request has more parameters or form fields than this service accepts (DATA_UPLOAD_MAX_NUMBER_FIELDS)."),
 )
 
 
@@ -132,9 +134,9 @@ def handler400(request, exception=None):
     return _bad_request(request, exception)
 
 
-handler403 = json_error_view(status.HTTP_403_FORBIDDEN, "permission_denied", "Forbidden.")
-handler404 = json_error_view(status.HTTP_404_NOT_FOUND, "not_found", "Not found.")
-_server_error = json_error_view(status.HTTP_500_INTERNAL_SERVER_ERROR, "server_error", "Internal server error.")
+handler403 = json_error_view(status.HTTP_403_FORBIDDEN, "permission_denied", _("Forbidden."))
+handler404 = json_error_view(status.HTTP_404_NOT_FOUND, "not_found", _("Not found."))
+_server_error = json_error_view(status.HTTP_500_INTERNAL_SERVER_ERROR, "server_error", _("Internal server error."))
 
 
 def handler500(request):

@@ -59,36 +59,73 @@ def cache_seconds() -> int:
     return int(getattr(settings, "LIST_COUNT_CACHE_SECONDS", 0) or 0)
 
 
+class ScopeEntries:
+    """Cached values of one list for one visibility scope, filter digest and day, each valid only under
+    the scope generation that was current before it was computed (see the module docstring).
+
+    `get` reads the generation together with the entries, and remembers it; `set` stores entries
+    under that remembered generation, so a value computed from a query run after the `get` can never
+    outlive a write that committed before the query. Cache errors are logged and read as misses.
+    """
+
+    def __init__(self, *, list_name: str, scope: str, filters: str):
+        self.prefix = f"{_PREFIX}:{list_name}:{scope}:{today().isoformat()}:{filters}"
+        self.generation_key = _generation_key(scope)
+        self.generation = None
+
+    def get(self, names: list[str]) -> dict:
+        """The entries of `names` that are still valid (a dict name -> value; missing names absent)."""
+        keys = {f"{self.prefix}:{name}": name for name in names}
+        try:
+            cached = cache.get_many([self.generation_key, *keys])
+            generation = cached.get(self.generation_key)
+            if generation is None:
+                # Never set, or evicted: a new random generation, so no entry stored before can match it.
+                cache.add(self.generation_key, uuid.uuid4().hex, timeout=None)
+                generation = cache.get(self.generation_key)
+        except Exception:  # noqa: BLE001 - a cache outage must cost a query, not the request
+            logger.warning("list cache unavailable; reading from the database", exc_info=True)
+            return {}
+        self.generation = generation
+        found = {}
+        for key, name in keys.items():
+            entry = cached.get(key)
+            valid = isinstance(entry, (list, tuple)) and len(entry) == 2 and entry[0] == generation
+            if generation is not None and valid:
+                found[name] = entry[1]
+        return found
+
+    def set(self, values: dict) -> None:
+        """Store `values` (name -> value) under the generation the last `get` saw (nothing without one)."""
+        if self.generation is None:
+            return
+        try:
+            cache.set_many({f"{self.prefix}:{name}": (self.generation, value) for name, value in values.items()},
+                           timeout=cache_seconds())
+        except Exception:  # noqa: BLE001
+            logger.warning("list cache unavailable; entries not stored", exc_info=True)
+
+
+def entries(*, list_name: str, scope: str | None, filters: str) -> ScopeEntries | None:
+    """The ScopeEntries of a list, or None when nothing is cached (no scope, or caching off)."""
+    if scope is None or cache_seconds() <= 0:
+        return None
+    return ScopeEntries(list_name=list_name, scope=scope, filters=filters)
+
+
 def count(queryset, *, list_name: str, scope: str | None, filters: str) -> int:
     """The number of rows of `queryset`, from the cache when a count of the same list, scope, filters
     and day was computed since the scope's last write; else one COUNT query (then cached).
-
     `scope` None (or caching off) always counts in SQL. Cache errors are logged and fall back to SQL.
     """
-    seconds = cache_seconds()
-    if scope is None or seconds <= 0:
+    cached = entries(list_name=list_name, scope=scope, filters=filters)
+    if cached is None:
         return queryset.count()
-    generation_key = _generation_key(scope)
-    count_key = f"{_PREFIX}:{list_name}:{scope}:{today().isoformat()}:{filters}"
-    try:
-        cached = cache.get_many([generation_key, count_key])
-        generation = cached.get(generation_key)
-        if generation is None:
-            # Never set, or evicted: a new random generation, so no count stored before can match it.
-            cache.add(generation_key, uuid.uuid4().hex, timeout=None)
-            generation = cache.get(generation_key)
-        entry = cached.get(count_key)
-        if generation is not None and isinstance(entry, (list, tuple)) and len(entry) == 2 and entry[0] == generation:
-            return entry[1]
-    except Exception:  # noqa: BLE001 - a cache outage must cost a COUNT, not the request
-        logger.warning("list count cache unavailable; counting in SQL", exc_info=True)
-        return queryset.count()
+    found = cached.get(["count"])
+    if "count" in found:
+        return found["count"]
     total = queryset.count()
-    if generation is not None:
-        try:
-            cache.set(count_key, (generation, total), timeout=seconds)
-        except Exception:  # noqa: BLE001
-            logger.warning("list count cache unavailable; count not stored", exc_info=True)
+    cached.set({"count": total})
     return total
 
 

@@ -1,24 +1,85 @@
-"""Amounts of money as people read them: the one formatting function of the service."""
+"""Amounts of money and dates as people read them: the one formatting home of the service.
 
+Every reader-facing amount and date goes through here, in the reader's language: the web pages
+(templatetags `money`, `day`, `moment`), the emails (in the recipient's language), the admin's
+columns and the date pickers' labels. Two conventions, one per language of settings.LANGUAGES:
+
+    pt-br   R$ 1.234,56    29/11/2026    29 de novembro de 2026 (long)    29/11/2026 14:05
+    en      R$ 1,234.56    29 Nov 2026   29 November 2026 (long)          29 Nov 2026 14:05
+
+Machine-readable output never comes here: the API writes amounts as "1234.56" and dates as
+YYYY-MM-DD, and so do the CSV exports (core/csv_export.py), whatever the language.
+"""
+
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils import timezone, translation
 
 CENT = Decimal("0.01")
 CURRENCY = "R$"
 
-# Thousands and decimal separators per reader's locale.
-SEPARATORS = {"en": (",", "."), "pt-BR": (".", ",")}
+# Thousands and decimal separators per reader's language.
+SEPARATORS = {"en": (",", "."), "pt-br": (".", ",")}
+
+MONTHS = {
+    "en": (
+        "January", "February", "March", "April", "May", "June",
+        "July", "August", "September", "October", "November", "December",
+    ),
+    "pt-br": (
+        "janeiro", "fevereiro", "março", "abril", "maio", "junho",
+        "julho", "agosto", "setembro", "outubro", "novembro", "dezembro",
+    ),
+}
 
 
-def format_money(value, *, locale: str = "en") -> str:
+def conventions(locale: str | None = None) -> str:
+    """The formatting conventions ("en" or "pt-br") of `locale`, a language code in any case ("pt-BR",
+    "en-us"); None means the active language (translation.get_language(), else LANGUAGE_CODE). Raises
+    KeyError for a language the service does not speak ("fr")."""
+    code = (locale or translation.get_language() or "").lower().replace("_", "-")
+    if code in ("pt", "pt-br"):
+        return "pt-br"
+    if code == "en" or code.startswith("en-"):
+        return "en"
+    raise KeyError(locale)
+
+
+def format_money(value, *, locale: str | None = None) -> str:
     """An amount in reais, rounded once to cents (half up), with the separators of `locale`.
 
     `value` is a Decimal (or anything Decimal() accepts: an int or a str, never a float on the money
-    path); `locale` is "en" (the web pages: Decimal("1234.5") -> "R$ 1,234.50") or "pt-BR" (the
-    emails: "R$ 1.234,50"). A negative amount gets its sign first ("-R$ 5.00"). Raises KeyError for
-    another locale, decimal.InvalidOperation for a value that is not a number.
+    path); `locale` is a language code ("pt-br": Decimal("1234.5") -> "R$ 1.234,50"; "en":
+    "R$ 1,234.50"), None for the active language. A negative amount gets its sign first ("-R$ 5,00").
+    Raises KeyError for another language, decimal.InvalidOperation for a value that is not a number.
     """
-    thousands, decimal_point = SEPARATORS[locale]
+    thousands, decimal_point = SEPARATORS[conventions(locale)]
     amount = Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
     sign = "-" if amount < 0 else ""
     grouped = f"{abs(amount):,.2f}"  # 1,234.50
     return f"{sign}{CURRENCY} " + grouped.replace(",", "_").replace(".", decimal_point).replace("_", thousands)
+
+
+def format_date(day: date, *, locale: str | None = None, long: bool = False) -> str:
+    """A calendar day as a reader of `locale` writes it (None: the active language).
+
+    Short (tables, labels): "29/11/2026" (pt-br), "29 Nov 2026" (en). Long (sentences, emails):
+    "29 de novembro de 2026", "29 November 2026". A datetime is taken as its date. Raises KeyError for
+    a language the service does not speak."""
+    language = conventions(locale)
+    if isinstance(day, datetime):
+        day = day.date()
+    month = MONTHS[language][day.month - 1]
+    if language == "pt-br":
+        return f"{day.day} de {month} de {day.year}" if long else f"{day:%d/%m/%Y}"
+    return f"{day.day} {month if long else month[:3]} {day.year}"
+
+
+def format_datetime(moment: datetime, *, locale: str | None = None) -> str:
+    """A moment in TIME_ZONE, to the minute: "29/11/2026 14:05" (pt-br), "29 Nov 2026 14:05" (en).
+    `moment` is aware (converted to the local time) or naive (taken as local). Raises KeyError for
+    a language the service does not speak."""
+    if timezone.is_aware(moment):
+        moment = timezone.localtime(moment)
+    return f"{format_date(moment.date(), locale=locale)} {moment:%H:%M}"

@@ -1,4 +1,5 @@
 from rest_framework.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from rest_framework.negotiation import DefaultContentNegotiation
 
 
@@ -9,5 +10,6 @@ class ContentNegotiation(DefaultContentNegotiation):
         matching = [renderer for renderer in renderers if renderer.format == format]
         if not matching:
             offered = ", ".join(sorted({renderer.format for renderer in renderers}))
-            raise ValidationError({"format": [f"Unknown format {format!r}: this endpoint answers {offered}."]})
+            message = _("Unknown format %(format)r: this endpoint answers %(offered)s.")
+            raise ValidationError({"format": [message % {"format": format, "offered": offered}]})
         return matching

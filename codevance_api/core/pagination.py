@@ -33,6 +33,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import Paginator as DjangoPaginator
 from django.db.models import BooleanField, Expression, F, Q, Value
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
 from rest_framework import pagination
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import BasePagination
@@ -66,18 +67,18 @@ def page_size_from(request, *, default: int, maximum: int = MAX_PAGE_SIZE) -> in
         size = 0
     if size < 1:
         raise ValidationError(
-            {PAGE_SIZE_QUERY_PARAM: [f"Must be a whole number of at least 1 (values above {maximum} are served as "
-                                     f"{maximum})."]}
+            {
+                PAGE_SIZE_QUERY_PARAM: [
+                    _("Must be a whole number of at least 1 (values above %(max)d are served as %(max)d).")
+                    % {"max": maximum}
+                ]
+            }
         )
     return min(size, maximum)
 
 
-def list_count(queryset, request, view) -> int:
-    """The exact number of rows of the (filtered) list, through core.list_counts.
-
-    The view may name its visibility scope (`get_count_scope()`) and its list (`count_cache_name`);
-    without a scope the count is one COUNT query. Only the view's declared filters enter the key.
-    """
+def _cache_identity(request, view) -> tuple[str, str | None, str]:
+    """(list name, visibility scope or None, digest of the view's declared filters) of a list request."""
     scope_of = getattr(view, "get_count_scope", None)
     scope = scope_of() if scope_of is not None else None
     filterset_class = getattr(view, "filterset_class", None)
@@ -87,9 +88,29 @@ def list_count(queryset, request, view) -> int:
     else:
         ignore = NOT_FILTERS
     name = getattr(view, "count_cache_name", None) or type(view).__name__
-    return list_counts.count(
-        queryset, list_name=name, scope=scope, filters=list_counts.filters_digest(params, ignore=ignore)
-    )
+    return name, scope, list_counts.filters_digest(params, ignore=ignore)
+
+
+def list_count(queryset, request, view) -> int:
+    """The exact number of rows of the (filtered) list, through core.list_counts.
+
+    The view may name its visibility scope (`get_count_scope()`) and its list (`count_cache_name`);
+    without a scope the count is one COUNT query. Only the view's declared filters enter the key.
+    """
+    name, scope, filters = _cache_identity(request, view)
+    return list_counts.count(queryset, list_name=name, scope=scope, filters=filters)
+
+
+def page_boundaries(queryset, request, view) -> "PageBoundaries | None":
+    """Where the numbered pages of this list start, cached like its count; None when nothing is cached."""
+    name, scope, filters = _cache_identity(request, view)
+    cached = list_counts.entries(list_name=name, scope=scope, filters=filters)
+    if cached is None:
+        return None
+    try:
+        return PageBoundaries(queryset, cached)
+    except ImproperlyConfigured:
+        return None  # an order keyset pages cannot follow (a nullable or related column): offsets only
 
 
 class _RowComparison(Expression):
@@ -221,7 +242,11 @@ class CursorPagination(BasePagination):
         if raw is None or raw == "":
             return None
         invalid = ValidationError(
-            {self.cursor_query_param: ["Not a valid cursor for this list: use a `next` or `previous` link as given."]}
+            {
+                self.cursor_query_param: [
+                    _("Not a valid cursor for this list: use a `next` or `previous` link as given.")
+                ]
+            }
         )
         try:
             padded = raw + "=" * (-len(raw) % 4)
@@ -267,18 +292,55 @@ class CursorPagination(BasePagination):
 # --- Numbered pages (the default) ---------------------------------------------------------------
 
 
+class PageBoundaries:
+    """The keyset position where a numbered page starts, remembered per list, scope, filters, order and day.
+
+    A deep numbered page costs an index walk over every row before it (`OFFSET`). Once a page has
+    been read that way, the order values of the row just before it and of its own last row (where
+    the next page starts) are kept in the cache under the scope's generation, exactly as counts
+    are (core/list_counts.py): valid until any write to the scope, and for the day only. The next
+    request for either page reads it as a keyset range, `WHERE (due_date, id) > (...) ORDER BY ...
+    LIMIT n`, as cursor pages do: the same rows, without the walk. Keys are offsets, not page
+    numbers, so they hold for any page size.
+    """
+
+    def __init__(self, queryset, cached: "list_counts.ScopeEntries"):
+        self.keyset = CursorPagination()
+        self.keyset._set_order(queryset)  # raises ImproperlyConfigured for an order it cannot follow
+        order = ",".join(self.keyset._order_by_term(name, descending) for name, descending in self.keyset.ordering)
+        self.cached = cached
+        self.prefix = f"after:{order}:"
+
+    def start(self, offset: int):
+        """The order values of the row before `offset`, or None when not known."""
+        return self.cached.get([f"{self.prefix}{offset}"]).get(f"{self.prefix}{offset}")
+
+    def remember(self, positions: dict) -> None:
+        """Keep {offset: row before that offset}."""
+        self.cached.set({f"{self.prefix}{offset}": self.values(row) for offset, row in positions.items()})
+
+    def values(self, row) -> list:
+        return [getattr(row, name) for name, _ in self.keyset.ordering]
+
+    def rows_after(self, queryset, values, limit: int):
+        return queryset.filter(self.keyset._beyond(values, backwards=False))[:limit]
+
+
 class CountedPaginator(DjangoPaginator):
     """Django's paginator with the count from `count_rows` (core.list_counts) and deep pages read by
-    a deferred join: `WHERE pk IN (SELECT pk ... ORDER BY ... LIMIT n OFFSET m) ORDER BY ...`.
+    a deferred join: `WHERE pk IN (SELECT pk ... ORDER BY ... LIMIT n OFFSET m) ORDER BY ...`, or,
+    when the PageBoundaries that `boundaries()` makes (or None) know where the page starts, by a keyset
+    range.
 
     The subquery keeps the list's filters and order but selects only the primary key, so the rows
     it skips are read from an index (an index-only scan where one covers the order) and never joined
     or annotated; the outer query shapes just the page's rows. Both run as one statement.
     """
 
-    def __init__(self, object_list, per_page, *, count_rows):
+    def __init__(self, object_list, per_page, *, count_rows, boundaries=None):
         super().__init__(object_list, per_page)
         self._count_rows = count_rows
+        self._boundaries = boundaries
 
     @cached_property
     def count(self):
@@ -290,8 +352,21 @@ class CountedPaginator(DjangoPaginator):
         top = min(bottom + self.per_page, self.count)
         rows = self.object_list[bottom:top]
         if bottom > 0 and top > bottom:
-            rows = self.object_list.filter(pk__in=self.object_list.values("pk")[bottom:top])
+            rows = self._deep_rows(bottom, top)
         return self._get_page(rows, number, self)
+
+    def _deep_rows(self, bottom: int, top: int):
+        boundaries = self._boundaries() if self._boundaries is not None else None
+        if boundaries is None:
+            return self.object_list.filter(pk__in=self.object_list.values("pk")[bottom:top])
+        start = boundaries.start(bottom)
+        if start is not None:
+            return boundaries.rows_after(self.object_list, start, top - bottom)
+        # One row more, the one before the page: where this page starts, for the next request.
+        window = list(self.object_list.filter(pk__in=self.object_list.values("pk")[bottom - 1:top]))
+        if len(window) == top - bottom + 1:
+            boundaries.remember({bottom: window[0], top: window[-1]})
+        return window[1:]
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
@@ -304,7 +379,8 @@ class PageNumberPagination(pagination.PageNumberPagination):
 
     def paginate_queryset(self, queryset, request, view=None):
         self.django_paginator_class = lambda rows, size: CountedPaginator(
-            rows, size, count_rows=lambda: list_count(rows, request, view)
+            rows, size, count_rows=lambda: list_count(rows, request, view),
+            boundaries=lambda: page_boundaries(rows, request, view),
         )
         return super().paginate_queryset(queryset, request, view)
 
@@ -324,15 +400,22 @@ class ListPagination(BasePagination):
         params = request.query_params
         mode = params.get(MODE_QUERY_PARAM, "").strip().lower()
         if mode not in ("", MODE_PAGES, MODE_CURSOR):
-            raise ValidationError({MODE_QUERY_PARAM: [f"Must be {MODE_PAGES!r} (numbered pages, the default) or "
-                                                      f"{MODE_CURSOR!r} (keyset cursor links)."]})
+            raise ValidationError(
+                {
+                    MODE_QUERY_PARAM: [
+                        _("Must be %(pages)r (numbered pages, the default) or %(cursor)r (keyset cursor links).")
+                        % {"pages": MODE_PAGES, "cursor": MODE_CURSOR}
+                    ]
+                }
+            )
         has_cursor = bool(params.get(CURSOR_QUERY_PARAM))
         if mode == MODE_PAGES and has_cursor:
-            raise ValidationError({CURSOR_QUERY_PARAM: ["A cursor belongs to pagination=cursor, not to numbered "
-                                                        "pages."]})
+            raise ValidationError(
+                {CURSOR_QUERY_PARAM: [_("A cursor belongs to pagination=cursor, not to numbered pages.")]}
+            )
         cursor_mode = mode == MODE_CURSOR or (mode == "" and has_cursor)
         if cursor_mode and PAGE_QUERY_PARAM in params:
-            raise ValidationError({PAGE_QUERY_PARAM: ["Use either page numbers or cursor links, not both."]})
+            raise ValidationError({PAGE_QUERY_PARAM: [_("Use either page numbers or cursor links, not both.")]})
         return MODE_CURSOR if cursor_mode else MODE_PAGES
 
     def paginate_queryset(self, queryset, request, view=None):

@@ -12,6 +12,7 @@ Django refuses one larger than `DATA_UPLOAD_MAX_MEMORY_SIZE` (answered 413 by co
 import codecs
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from rest_framework import parsers
 from rest_framework.exceptions import ParseError
 from rest_framework.utils import json
@@ -40,9 +41,9 @@ class JSONParser(parsers.JSONParser):
             parse_constant = json.strict_constant if self.strict else None
             data = json.loads(text, parse_constant=parse_constant)
         except RecursionError:
-            raise ParseError(f"JSON parse error - nested more than {MAX_JSON_DEPTH} levels.")
+            raise ParseError(_("JSON parse error - nested more than %(max)d levels.") % {"max": MAX_JSON_DEPTH})
         except (ValueError, LookupError) as error:
-            raise ParseError(f"JSON parse error - {error}")
+            raise ParseError(_("JSON parse error - %(error)s") % {"error": error})
         if isinstance(data, (dict, list)) and nested_deeper_than(data, MAX_JSON_DEPTH):
-            raise ParseError(f"JSON parse error - nested more than {MAX_JSON_DEPTH} levels.")
+            raise ParseError(_("JSON parse error - nested more than %(max)d levels.") % {"max": MAX_JSON_DEPTH})
         return data

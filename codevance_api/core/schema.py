@@ -3,6 +3,8 @@
 Imported by CoreConfig.ready() so that the extension documenting simplejwt's token views is registered.
 """
 
+from django.utils import translation
+from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
 from drf_spectacular.extensions import OpenApiViewExtension
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_field, inline_serializer
@@ -182,3 +184,13 @@ class _ProjectJWTScheme(SimpleJWTScheme):
     """The project's JWT authentication (user and supplier in one query) is simplejwt's bearer scheme."""
 
     target_class = "codevance_api.payments.authentication.JWTAuthentication"
+
+
+class EnglishSchemaGenerator(SchemaGenerator):
+    """The OpenAPI schema is written in English whatever the request's or the command's language (the
+    choices' labels and filter labels are translatable texts): one contract, and docs/openapi.yaml
+    stays what `manage.py spectacular` generates under any LANGUAGE_CODE."""
+
+    def get_schema(self, request=None, public=False):
+        with translation.override("en"):
+            return super().get_schema(request=request, public=public)

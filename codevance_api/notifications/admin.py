@@ -2,6 +2,8 @@ import math
 
 from django.contrib import admin, messages
 from django.template.defaultfilters import truncatechars
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from codevance_api.core.admin import RangeCheckedAdminMixin
 from codevance_api.core.throttling import write_wait
@@ -13,7 +15,7 @@ from .services import notifications_send_again
 SEND_AGAIN_MAX = 100
 
 
-@admin.action(description="Send again (failed notifications)", permissions=["change"])
+@admin.action(description=_("Send again (failed notifications)"), permissions=["change"])
 def send_again(modeladmin, request, queryset):
     """Admin action: send the selected failed notifications again (notifications_send_again); others are left alone.
 
@@ -24,22 +26,40 @@ def send_again(modeladmin, request, queryset):
     selected = list(queryset.order_by("pk").values_list("pk", flat=True)[: SEND_AGAIN_MAX + 1])
     if len(selected) > SEND_AGAIN_MAX:
         modeladmin.message_user(
-            request, f"Select at most {SEND_AGAIN_MAX} notifications at a time; nothing was sent.", messages.ERROR
+            request,
+            _("Select at most %(max)d notifications at a time; nothing was sent.") % {"max": SEND_AGAIN_MAX},
+            messages.ERROR,
         )
         return
     wait = write_wait(request.user)
     if wait is not None:
         modeladmin.message_user(
-            request, f"Too many requests from your account; try again in {math.ceil(wait)} seconds.", messages.ERROR
+            request,
+            _("Too many requests from your account; try again in %(seconds)d seconds.") % {"seconds": math.ceil(wait)},
+            messages.ERROR,
         )
         return
     count = notifications_send_again(notification_ids=selected)
     if count:
-        modeladmin.message_user(request, f"{count} failed notification(s) will be sent again.", messages.SUCCESS)
+        modeladmin.message_user(
+            request,
+            ngettext(
+                "%(count)d failed notification will be sent again.",
+                "%(count)d failed notifications will be sent again.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
     if count < len(selected):
         modeladmin.message_user(
             request,
-            f"{len(selected) - count} selected notification(s) were not failed and were left alone.",
+            ngettext(
+                "%(count)d selected notification was not failed and was left alone.",
+                "%(count)d selected notifications were not failed and were left alone.",
+                len(selected) - count,
+            )
+            % {"count": len(selected) - count},
             messages.WARNING,
         )
 
@@ -70,6 +90,6 @@ class NotificationAdmin(RangeCheckedAdminMixin, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.display(description="Last error", ordering="last_error")
+    @admin.display(description=_("Last error"), ordering="last_error")
     def error(self, notification):
         return truncatechars(notification.last_error, 80) if notification.state != NotificationState.SENT else ""

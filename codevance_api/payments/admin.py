@@ -4,11 +4,13 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from codevance_api.core import list_counts
 from codevance_api.core.admin import RangeCheckedAdminMixin
 from codevance_api.core.dates import today
 from codevance_api.core.errors import ApplicationError
+from codevance_api.core.money import format_date, format_money
 from codevance_api.core.throttling import write_wait
 
 from . import rules, services
@@ -39,7 +41,7 @@ class CNPJFormField(forms.CharField):
 
 
 class SupplierAdminForm(forms.ModelForm):
-    reg_number = CNPJFormField(label="CNPJ")
+    reg_number = CNPJFormField(label=_("CNPJ"))
 
     class Meta:
         model = Supplier
@@ -57,7 +59,7 @@ class SupplierAdmin(RangeCheckedAdminMixin, admin.ModelAdmin):
         # Whose login sees a supplier's payments is decided when it is registered, never moved later.
         return ("user",) if obj else ()
 
-    @admin.display(description="CNPJ", ordering="reg_number")
+    @admin.display(description=_("CNPJ"), ordering="reg_number")
     def cnpj(self, supplier):
         return format_cnpj(supplier.reg_number)
 
@@ -71,11 +73,44 @@ class SupplierAdmin(RangeCheckedAdminMixin, admin.ModelAdmin):
         return results | queryset.filter(reg_number=reg_number), may_have_duplicates
 
 
-class AnticipationInline(admin.StackedInline):
+def _money(value):
+    return format_money(value) if value is not None else "-"
+
+
+def _day(value):
+    return format_date(value) if value is not None else "-"
+
+
+class MoneyAndDatesMixin:
+    """The admin's amounts and dates as the web area writes them, in the user's language (core/money.py):
+    "R$ 1.176,00" and "29/11/2026" in pt-BR, never the raw "1176.00"."""
+
+    @admin.display(description=_("value"), ordering="value")
+    def value_display(self, obj):
+        return _money(obj.value)
+
+    @admin.display(description=_("due date"), ordering="due_date")
+    def due_date_display(self, obj):
+        return _day(obj.due_date)
+
+    @admin.display(description=_("original value"), ordering="original_value")
+    def original_value_display(self, obj):
+        return _money(obj.original_value)
+
+    @admin.display(description=_("new value"), ordering="new_value")
+    def new_value_display(self, obj):
+        return _money(obj.new_value)
+
+    @admin.display(description=_("new due date"), ordering="new_due_date")
+    def new_due_date_display(self, obj):
+        return _day(obj.new_due_date)
+
+
+class AnticipationInline(MoneyAndDatesMixin, admin.StackedInline):
     model = Anticipation
     extra = 0
     can_delete = False
-    fields = ("status", "new_due_date", "new_value", "creation_date", "update_date")
+    fields = ("status", "new_due_date_display", "new_value_display", "creation_date", "update_date")
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
@@ -102,9 +137,9 @@ class PaymentAdminForm(forms.ModelForm):
 
 
 @admin.register(Payment)
-class PaymentAdmin(RangeCheckedAdminMixin, admin.ModelAdmin):
+class PaymentAdmin(MoneyAndDatesMixin, RangeCheckedAdminMixin, admin.ModelAdmin):
     form = PaymentAdminForm
-    list_display = ("id", "supplier", "due_date", "value", "status", "creation_date")
+    list_display = ("id", "supplier", "due_date_display", "value_display", "status", "creation_date")
     list_filter = ("due_date", "anticipation__status", "supplier")
     search_fields = ("id", "supplier__corporate_name", "supplier__reg_number")
     date_hierarchy = "due_date"
@@ -112,9 +147,14 @@ class PaymentAdmin(RangeCheckedAdminMixin, admin.ModelAdmin):
     autocomplete_fields = ("supplier",)
     inlines = [AnticipationInline]
 
+    def get_fields(self, request, obj=None):
+        if obj:
+            return ["supplier", "due_date_display", "value_display", "creation_date"]
+        return super().get_fields(request, obj)
+
     def get_readonly_fields(self, request, obj=None):
         # A registered payment is a fact: its value and due date never change afterwards.
-        return ("supplier", "due_date", "value", "creation_date") if obj else ("creation_date",)
+        return ("supplier", "due_date_display", "value_display", "creation_date") if obj else ("creation_date",)
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -124,7 +164,7 @@ class PaymentAdmin(RangeCheckedAdminMixin, admin.ModelAdmin):
         # A payment registered here changes its supplier's list counts, as one registered through the API.
         list_counts.scopes_changed(supplier_ids=[obj.supplier_id])
 
-    @admin.display(description="Status")
+    @admin.display(description=_("Status"))
     def status(self, payment):
         return payment_status(payment).label
 
@@ -135,14 +175,18 @@ def _decide(modeladmin, request, queryset, status):
     ids = list(queryset.order_by("pk").values_list("pk", flat=True)[: rules.BATCH_MAX_PAYMENTS + 1])
     if len(ids) > rules.BATCH_MAX_PAYMENTS:
         modeladmin.message_user(
-            request, f"Select at most {rules.BATCH_MAX_PAYMENTS} anticipations at a time; nothing was decided.",
+            request,
+            _("Select at most %(max)d anticipations at a time; nothing was decided.")
+            % {"max": rules.BATCH_MAX_PAYMENTS},
             messages.ERROR,
         )
         return
     wait = write_wait(request.user)
     if wait is not None:
         modeladmin.message_user(
-            request, f"Too many requests from your account; try again in {math.ceil(wait)} seconds.", messages.ERROR
+            request,
+            _("Too many requests from your account; try again in %(seconds)d seconds.") % {"seconds": math.ceil(wait)},
+            messages.ERROR,
         )
         return
     try:
@@ -151,13 +195,19 @@ def _decide(modeladmin, request, queryset, status):
         modeladmin.message_user(request, error.message, messages.ERROR)
         return
     for pk, error in result.failures.items():
-        modeladmin.message_user(request, f"Anticipation {pk}: {error.message}", messages.ERROR)
+        modeladmin.message_user(
+            request, _("Anticipation %(id)s: %(message)s") % {"id": pk, "message": error.message}, messages.ERROR
+        )
     if result.decided:
-        verb = "approved" if status == AnticipationStatus.APPROVED else "denied"
-        modeladmin.message_user(request, f"{len(result.decided)} anticipation(s) {verb}.", messages.SUCCESS)
+        count = len(result.decided)
+        if status == AnticipationStatus.APPROVED:
+            text = ngettext("%(count)d anticipation approved.", "%(count)d anticipations approved.", count)
+        else:
+            text = ngettext("%(count)d anticipation denied.", "%(count)d anticipations denied.", count)
+        modeladmin.message_user(request, text % {"count": count}, messages.SUCCESS)
 
 
-@admin.action(description="Approve selected anticipations")
+@admin.action(description=_("Approve selected anticipations"))
 def approve_selected(modeladmin, request, queryset):
     """Admin action: approve the selected anticipations (services.anticipation_decide_many), at most
     rules.BATCH_MAX_PAYMENTS (100) at a time and within the user's write rate; failures are shown per anticipation.
@@ -165,7 +215,7 @@ def approve_selected(modeladmin, request, queryset):
     _decide(modeladmin, request, queryset, AnticipationStatus.APPROVED)
 
 
-@admin.action(description="Deny selected anticipations")
+@admin.action(description=_("Deny selected anticipations"))
 def deny_selected(modeladmin, request, queryset):
     """Admin action: deny the selected anticipations; same bounds and messages as approve_selected."""
     _decide(modeladmin, request, queryset, AnticipationStatus.DENIED)
@@ -194,8 +244,10 @@ class RequestLogInline(admin.TabularInline):
 
 
 @admin.register(Anticipation)
-class AnticipationAdmin(RangeCheckedAdminMixin, admin.ModelAdmin):
-    list_display = ("id", "payment", "supplier", "status", "new_due_date", "new_value", "creation_date")
+class AnticipationAdmin(MoneyAndDatesMixin, RangeCheckedAdminMixin, admin.ModelAdmin):
+    list_display = (
+        "id", "payment", "supplier", "status", "new_due_date_display", "new_value_display", "creation_date"
+    )
     list_filter = ("status", "new_due_date", "payment__supplier")
     search_fields = ("id", "payment__id", "payment__supplier__corporate_name")
     list_select_related = ("payment__supplier",)
@@ -205,12 +257,13 @@ class AnticipationAdmin(RangeCheckedAdminMixin, admin.ModelAdmin):
     readonly_fields = (
         "payment",
         "status",
-        "new_due_date",
-        "original_value",
-        "new_value",
+        "new_due_date_display",
+        "original_value_display",
+        "new_value_display",
         "creation_date",
         "update_date",
     )
+    fields = readonly_fields
 
     def has_add_permission(self, request):
         return False
@@ -218,7 +271,7 @@ class AnticipationAdmin(RangeCheckedAdminMixin, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.display(description="Supplier", ordering="payment__supplier__corporate_name")
+    @admin.display(description=_("Supplier"), ordering="payment__supplier__corporate_name")
     def supplier(self, anticipation):
         return anticipation.payment.supplier
 

@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import router
 from rest_framework_simplejwt import authentication
 
+from codevance_api.core.locale import activate_user_language
 from codevance_api.core.statements import Statement, model_columns
 
 from .models import Supplier
@@ -79,3 +80,11 @@ class JWTAuthentication(authentication.JWTAuthentication):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.user_model = _UsersWithSupplier(self.user_model)
+
+    def authenticate(self, request):
+        """simplejwt's authentication, then the user's saved language for the rest of the request (DRF
+        authenticates after every middleware has run, so LocaleMiddleware could only see Accept-Language)."""
+        result = super().authenticate(request)
+        if result is not None:
+            activate_user_language(request, result[0])
+        return result

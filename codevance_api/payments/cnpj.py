@@ -85,3 +85,11 @@ def format_cnpj(value: str) -> str:
     if not isinstance(value, str) or not _STORED.match(value):
         return value
     return stdnum_cnpj.format(value)
+
+
+def cnpj_search_key(raw: str) -> str:
+    """What a search for `raw` looks for in stored CNPJs: its digits and letters, upper-cased, without
+    the punctuation and spaces ("12.abc.345/" -> "12ABC345"); "" when nothing of a CNPJ is left (any
+    other character, or none). Partial CNPJs are kept: a search matches a part. Raises nothing."""
+    compact = _SEPARATORS.sub("", raw.strip()).upper() if isinstance(raw, str) else ""
+    return compact if compact and _ALPHANUMERIC.match(compact) else ""

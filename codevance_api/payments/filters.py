@@ -5,6 +5,8 @@ from decimal import Decimal
 
 import django_filters
 from django import forms
+from django.utils import translation
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 
 from codevance_api.core.errors import ValidationFailed
@@ -70,11 +72,18 @@ def _value_filter(lookup_expr: str, help_text: str) -> ValueFilter:
 class TotalOrderingFilter(django_filters.OrderingFilter):
     """`?ordering=a,-b`: the id is always appended as the tie-breaker, so pages never overlap or skip."""
 
+    def build_choices(self, fields, labels):
+        # Built once, when the module is imported, in whatever language is active then: English always,
+        # like the rest of the OpenAPI schema these labels end up in (core/schema.py).
+        with translation.override(None):
+            return [(value, str(label)) for value, label in super().build_choices(fields, labels)]
+
     def filter(self, qs, value):
         # Bounded before it reaches the query (issue 13, point 2): more terms than fields can only repeat one.
         if value and len(value) > len(self.param_map):
             raise ValidationFailed(
-                f"At most {len(self.param_map)} comma-separated fields in ordering; got {len(value)}.",
+                _("At most %(max)d comma-separated fields in ordering; got %(count)d.")
+                % {"max": len(self.param_map), "count": len(value)},
                 field="ordering",
                 code="too_many",
             )
@@ -86,7 +95,9 @@ class TotalOrderingFilter(django_filters.OrderingFilter):
 
 def _choices_schema(label: str, choices) -> dict:
     """The schema of a case-insensitive choice parameter; an unknown value is a 400 naming the valid ones."""
-    listed = ", ".join(f"`{value}` {name.lower()}" for value, name in choices.choices)
+    # The OpenAPI text stays English whatever language is active when the module is imported.
+    with translation.override(None):
+        listed = ", ".join(f"`{value}` {str(name).lower()}" for value, name in choices.choices)
     return {"type": "string", "enum": choices.values, "description": f"{label} (case-insensitive): {listed}."}
 
 
@@ -157,3 +168,32 @@ class RequestLogFilter(FilterSet):
     @extend_schema_field(_choices_schema("The action", RequestLogAction))
     def filter_action(self, queryset, name, value):
         return queryset.filter(action=selectors.parse_request_log_action(value))
+
+
+def _search_filter() -> django_filters.CharFilter:
+    """`?q=`: a supplier's name or CNPJ, whole or in part, punctuation ignored (selectors.supplier_search)."""
+    return django_filters.CharFilter(
+        method="filter_search",
+        max_length=selectors.SEARCH_MAX_LENGTH,
+        help_text="A supplier's name or CNPJ, whole or in part (CNPJ punctuation ignored).",
+    )
+
+
+class OperatorPaymentFilter(PaymentFilter):
+    """The API's payment filters plus `q`, a search by supplier name or CNPJ: the operators' payments page."""
+
+    q = _search_filter()
+
+    def filter_search(self, queryset, name, value):
+        return queryset.filter(selectors.supplier_search(value, prefix="supplier__"))
+
+
+class OperatorAnticipationFilter(AnticipationFilter):
+    """The API's anticipation filters plus `supplier` (an id) and `q` (supplier name or CNPJ): the
+    operators' anticipations page."""
+
+    supplier = IdFilter(field_name="supplier_id", help_text="The supplier's id.")
+    q = _search_filter()
+
+    def filter_search(self, queryset, name, value):
+        return queryset.filter(selectors.supplier_search(value, prefix="supplier__"))

@@ -8,6 +8,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from codevance_api.core.money import format_date, format_money
+
 from .cnpj import STORED_PATTERN, format_cnpj, validate_cnpj
 
 MIN_PAYMENT_VALUE = Decimal("0.01")
@@ -16,12 +18,14 @@ REASON_MAX_LENGTH = 500
 
 
 class Supplier(models.Model):
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="supplier")
-    corporate_name = models.CharField(max_length=200)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="supplier", verbose_name=_("user")
+    )
+    corporate_name = models.CharField(_("corporate name"), max_length=200)
     # The CNPJ as stored: 14 characters, 12 digits or upper-case letters then 2 check digits, no
     # punctuation (payments/cnpj.py normalizes every input to this; format_cnpj shows it).
     reg_number = models.CharField(
-        "CNPJ",
+        _("CNPJ"),
         max_length=14,
         unique=True,
         validators=[validate_cnpj],
@@ -29,6 +33,8 @@ class Supplier(models.Model):
     )
 
     class Meta:
+        verbose_name = _("supplier")
+        verbose_name_plural = _("suppliers")
         ordering = ["corporate_name", "id"]
         constraints = [
             # Numeric or alphanumeric (July 2026); the check digits themselves are checked by validate_cnpj.
@@ -45,24 +51,29 @@ class Supplier(models.Model):
 class PaymentStatus(models.TextChoices):
     """The derived state of a payment: every payment is in exactly one of these."""
 
-    AVAILABLE = "A", "Available"
-    PENDING_CONFIRMATION = "PC", "Pending confirmation"
-    ANTICIPATED = "AN", "Anticipated"
-    DENIED = "D", "Denied"
-    UNAVAILABLE = "U", "Unavailable"
+    AVAILABLE = "A", _("Available")
+    PENDING_CONFIRMATION = "PC", _("Pending confirmation")
+    ANTICIPATED = "AN", _("Anticipated")
+    DENIED = "D", _("Denied")
+    UNAVAILABLE = "U", _("Unavailable")
 
 
 class Payment(models.Model):
-    supplier = models.ForeignKey(Supplier, on_delete=models.PROTECT, related_name="payments")
-    creation_date = models.DateTimeField(default=timezone.now, editable=False)
-    due_date = models.DateField()
+    supplier = models.ForeignKey(
+        Supplier, on_delete=models.PROTECT, related_name="payments", verbose_name=_("supplier")
+    )
+    creation_date = models.DateTimeField(_("creation date"), default=timezone.now, editable=False)
+    due_date = models.DateField(_("due date"))
     value = models.DecimalField(
+        _("value"),
         max_digits=12,
         decimal_places=2,
         validators=[MinValueValidator(MIN_PAYMENT_VALUE), MaxValueValidator(MAX_PAYMENT_VALUE)],
     )
 
     class Meta:
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
         ordering = ["due_date", "id"]
         # One index per list order, alone (operators) and after the supplier (suppliers), each ending
         # with the id that makes the order total: a page is then one short index range scan.
@@ -83,13 +94,18 @@ class Payment(models.Model):
         ]
 
     def __str__(self):
-        return f"Payment #{self.pk} to {self.supplier_id} due {self.due_date} ({self.value})"
+        return _("Payment #%(id)s to supplier %(supplier)s due %(due_date)s (%(value)s)") % {
+            "id": self.pk,
+            "supplier": self.supplier_id,
+            "due_date": format_date(self.due_date) if self.due_date else "-",
+            "value": format_money(self.value) if self.value is not None else "-",
+        }
 
 
 class AnticipationStatus(models.TextChoices):
-    PENDING_CONFIRMATION = "PC", "Pending confirmation"
-    APPROVED = "A", "Approved"
-    DENIED = "D", "Denied"
+    PENDING_CONFIRMATION = "PC", _("Pending confirmation")
+    APPROVED = "A", _("Approved")
+    DENIED = "D", _("Denied")
 
 
 class Anticipation(models.Model):
@@ -99,7 +115,9 @@ class Anticipation(models.Model):
     database itself can check that the discounted value never exceeds it.
     """
 
-    payment = models.OneToOneField(Payment, on_delete=models.PROTECT, related_name="anticipation")
+    payment = models.OneToOneField(
+        Payment, on_delete=models.PROTECT, related_name="anticipation", verbose_name=_("payment")
+    )
     # The payment's supplier, copied so that a supplier's own list is one range of an index of its
     # own instead of a walk of everyone's; on PostgreSQL a foreign key on (payment, supplier) makes
     # the copy always equal to the payment's (migration 0003).
@@ -107,16 +125,21 @@ class Anticipation(models.Model):
     supplier = models.ForeignKey(
         Supplier, on_delete=models.PROTECT, related_name="+", editable=False, db_index=False
     )
-    creation_date = models.DateTimeField(default=timezone.now, editable=False)
-    new_due_date = models.DateField()
-    original_value = models.DecimalField(max_digits=12, decimal_places=2, editable=False)
-    new_value = models.DecimalField(max_digits=12, decimal_places=2)
-    update_date = models.DateTimeField(auto_now=True)
+    creation_date = models.DateTimeField(_("creation date"), default=timezone.now, editable=False)
+    new_due_date = models.DateField(_("new due date"))
+    original_value = models.DecimalField(_("original value"), max_digits=12, decimal_places=2, editable=False)
+    new_value = models.DecimalField(_("new value"), max_digits=12, decimal_places=2)
+    update_date = models.DateTimeField(_("update date"), auto_now=True)
     status = models.CharField(
-        max_length=2, choices=AnticipationStatus.choices, default=AnticipationStatus.PENDING_CONFIRMATION
+        _("status"),
+        max_length=2,
+        choices=AnticipationStatus.choices,
+        default=AnticipationStatus.PENDING_CONFIRMATION,
     )
 
     class Meta:
+        verbose_name = _("anticipation")
+        verbose_name_plural = _("anticipations")
         ordering = ["creation_date", "id"]
         indexes = [
             models.Index(fields=["creation_date", "id"], name="anticipation_created_id"),
@@ -137,7 +160,11 @@ class Anticipation(models.Model):
         ]
 
     def __str__(self):
-        return f"Anticipation #{self.pk} of payment #{self.payment_id} ({self.get_status_display()})"
+        return _("Anticipation #%(id)s of payment #%(payment_id)s (%(status)s)") % {
+            "id": self.pk,
+            "payment_id": self.payment_id,
+            "status": self.get_status_display(),
+        }
 
     def save(self, *args, **kwargs):
         if self.supplier_id is None and self.payment_id is not None:
@@ -146,9 +173,9 @@ class Anticipation(models.Model):
 
 
 class RequestLogAction(models.TextChoices):
-    REQUESTED = "R", "Requested"
-    APPROVED = "A", "Approved"
-    DENIED = "D", "Denied"
+    REQUESTED = "R", _("Requested")
+    APPROVED = "A", _("Approved")
+    DENIED = "D", _("Denied")
 
 
 class RequestLogQuerySet(models.QuerySet):
@@ -162,19 +189,25 @@ class RequestLogQuerySet(models.QuerySet):
 class RequestLog(models.Model):
     """Append-only audit trail: one row per request and per decision of an anticipation."""
 
-    anticipation = models.ForeignKey(Anticipation, on_delete=models.PROTECT, related_name="logs")
+    anticipation = models.ForeignKey(
+        Anticipation, on_delete=models.PROTECT, related_name="logs", verbose_name=_("anticipation")
+    )
     # The anticipation's supplier, for the same reason as Anticipation.supplier (and kept equal the same way).
     supplier = models.ForeignKey(
         Supplier, on_delete=models.PROTECT, related_name="+", editable=False, db_index=False
     )
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="request_logs")
-    action = models.CharField(max_length=1, choices=RequestLogAction.choices)
-    reason = models.CharField(max_length=REASON_MAX_LENGTH, blank=True, default="")
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="request_logs", verbose_name=_("user")
+    )
+    action = models.CharField(_("action"), max_length=1, choices=RequestLogAction.choices)
+    reason = models.CharField(_("reason"), max_length=REASON_MAX_LENGTH, blank=True, default="")
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
 
     objects = RequestLogQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("request log")
+        verbose_name_plural = _("request logs")
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["created_at", "id"], name="requestlog_created_at_id"),
@@ -198,7 +231,11 @@ class RequestLog(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_action_display()} anticipation #{self.anticipation_id} by {self.user_id}"
+        return _("%(action)s: anticipation #%(id)s, by user %(user)s") % {
+            "action": self.get_action_display(),
+            "id": self.anticipation_id,
+            "user": self.user_id,
+        }
 
     def save(self, *args, **kwargs):
         if not self._state.adding:

@@ -1,4 +1,5 @@
 from rest_framework.permissions import SAFE_METHODS, BasePermission
+from django.utils.translation import gettext_lazy as _
 
 from .selectors import supplier_of, user_is_operator
 
@@ -8,7 +9,7 @@ class RequestPermission(BasePermission):
     `permission_denied`), an anonymous one gets 401. The default permission of every API view
     (settings REST_FRAMEWORK); named after the original design ("Custom RequestPermission")."""
 
-    message = "Only operators and suppliers may use this API."
+    message = _("Only operators and suppliers may use this API.")
 
     def has_permission(self, request, view):
         user = request.user
@@ -20,7 +21,7 @@ class RequestPermission(BasePermission):
 class IsOperatorToDecide(BasePermission):
     """Anyone allowed in may read; only operators may change (decide) an object."""
 
-    message = "Only operators can approve or deny anticipations."
+    message = _("Only operators can approve or deny anticipations.")
 
     def has_permission(self, request, view):
         return request.method in SAFE_METHODS or user_is_operator(request.user)

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from codevance_api.core.errors import ApplicationError, Conflict, ValidationFailed
 
 from . import business_days, pricing
@@ -88,15 +90,19 @@ def can_anticipate(*, payment_id: int | None, due_date: date, has_anticipation: 
     if has_anticipation:
         return Eligibility(
             Conflict(
-                f"Payment {payment_id} already has an anticipation: only available payments can be anticipated.",
+                _("Payment %(id)s already has an anticipation: only available payments can be anticipated.")
+                % {"id": payment_id},
                 code="payment_already_anticipated",
             )
         )
     if due_date <= on:
         return Eligibility(
             Conflict(
-                f"Payment {payment_id} is due on {due_date}, which is not after today ({on}): "
-                "it can no longer be anticipated.",
+                _(
+                    "Payment %(id)s is due on %(due_date)s, which is not after today (%(today)s): "
+                    "it can no longer be anticipated."
+                )
+                % {"id": payment_id, "due_date": due_date, "today": on},
                 code="payment_due_date_reached",
             )
         )
@@ -116,7 +122,8 @@ def check_batch_size(payment_ids) -> None:
     """
     if len(payment_ids) > BATCH_MAX_PAYMENTS:
         raise ValidationFailed(
-            f"At most {BATCH_MAX_PAYMENTS} payments per batch; got {len(payment_ids)}.",
+            _("At most %(max)d payments per batch; got %(count)d.")
+            % {"max": BATCH_MAX_PAYMENTS, "count": len(payment_ids)},
             field="payments",
             code="too_many",
         )
@@ -138,18 +145,22 @@ def check_new_payment(*, due_date: date, value: Decimal, on: date) -> None:
     Source: "Creating payments" of the original documentation; the bounds are this service's refinement.
     """
     if not isinstance(value, Decimal) or not value.is_finite():
-        raise ValidationFailed("A value must be a decimal number.", field="value", code="invalid")
+        raise ValidationFailed(_("A value must be a decimal number."), field="value", code="invalid")
     if value.as_tuple().exponent < -2:
-        raise ValidationFailed("A value has at most 2 decimal places.", field="value", code="max_decimal_places")
+        raise ValidationFailed(_("A value has at most 2 decimal places."), field="value", code="max_decimal_places")
     if not MIN_PAYMENT_VALUE <= value <= MAX_PAYMENT_VALUE:
         raise ValidationFailed(
-            f"A value must be from {MIN_PAYMENT_VALUE} to {MAX_PAYMENT_VALUE}.", field="value", code="out_of_range"
+            _("A value must be from %(min)s to %(max)s.") % {"min": MIN_PAYMENT_VALUE, "max": MAX_PAYMENT_VALUE},
+            field="value",
+            code="out_of_range",
         )
     if due_date < on:
-        raise ValidationFailed(f"The due date cannot be in the past (today is {on}).", field="due_date", code="past")
+        raise ValidationFailed(
+            _("The due date cannot be in the past (today is %(today)s).") % {"today": on}, field="due_date", code="past"
+        )
     if due_date > on + MAX_DUE_DATE_HORIZON:
         raise ValidationFailed(
-            f"The due date cannot be more than {MAX_DUE_DATE_HORIZON.days} days ahead.",
+            _("The due date cannot be more than %(days)d days ahead.") % {"days": MAX_DUE_DATE_HORIZON.days},
             field="due_date",
             code="too_far",
         )
@@ -169,11 +180,13 @@ def days_in_advance(*, due_date: date, new_due_date: date, on: date) -> int:
     """
     if new_due_date < on:
         raise ValidationFailed(
-            f"The new due date must be today ({on}) or later.", field="new_due_date", code="new_due_date_in_past"
+            _("The new due date must be today (%(today)s) or later.") % {"today": on},
+            field="new_due_date",
+            code="new_due_date_in_past",
         )
     if new_due_date >= due_date:
         raise ValidationFailed(
-            f"The new due date must be before the payment's due date ({due_date}).",
+            _("The new due date must be before the payment's due date (%(due_date)s).") % {"due_date": due_date},
             field="new_due_date",
             code="new_due_date_not_before_due_date",
         )
@@ -239,8 +252,11 @@ def anticipation_quote(
     if new_value < pricing.CENT:
         earliest = due_date - timedelta(days=pricing.max_days_in_advance(value=value, monthly_rate=monthly_rate))
         raise ValidationFailed(
-            f"The new due date is so far ahead that the discount would take the whole value; "
-            f"the earliest possible new due date is {earliest}.",
+            _(
+                "The new due date is so far ahead that the discount would take the whole value; "
+                "the earliest possible new due date is %(earliest)s."
+            )
+            % {"earliest": earliest},
             field="new_due_date",
             code="discount_exceeds_value",
         )
@@ -287,18 +303,22 @@ def decision_refusal(
     if anticipation_status != AnticipationStatus.PENDING_CONFIRMATION:
         label = AnticipationStatus(anticipation_status).label.lower()
         return Conflict(
-            f"Anticipation {anticipation_id} was already decided ({label}).", code="anticipation_already_decided"
+            _("Anticipation %(id)s was already decided (%(status)s).") % {"id": anticipation_id, "status": label},
+            code="anticipation_already_decided",
         )
     if decision == AnticipationStatus.APPROVED:
         if due_date <= on:
             return Conflict(
-                f"Payment {payment_id} is due on {due_date}: "
-                "it can no longer be anticipated, so the request cannot be approved.",
+                _(
+                    "Payment %(id)s is due on %(due_date)s: "
+                    "it can no longer be anticipated, so the request cannot be approved."
+                )
+                % {"id": payment_id, "due_date": due_date},
                 code="payment_not_operable",
             )
         if new_due_date < on:
             return Conflict(
-                f"The requested date {new_due_date} has passed: the request cannot be approved.",
+                _("The requested date %(date)s has passed: the request cannot be approved.") % {"date": new_due_date},
                 code="new_due_date_passed",
             )
     return None
@@ -318,12 +338,21 @@ class BatchRejected(ValidationFailed):
     default_code = "batch_rejected"
 
     def __init__(self, *, verb: str, total: int, failures: dict[int, ApplicationError]):
-        listed = "; ".join(f"payment {pk}: {error.message}" for pk, error in failures.items())
+        # `verb` is translated by the caller ("anticipated to 2026-12-01").
+        each = [
+            _("Payment %(id)s: %(message)s") % {"id": pk, "message": error.message} for pk, error in failures.items()
+        ]
+        listed = "; ".join(
+            _("payment %(id)s: %(message)s") % {"id": pk, "message": error.message} for pk, error in failures.items()
+        )
         super().__init__(
-            f"{len(failures)} of {total} payments cannot be {verb}, so none was: {listed}",
+            _("%(failed)d of %(total)d payments cannot be %(verb)s, so none was: %(listed)s")
+            % {"failed": len(failures), "total": total, "verb": verb, "listed": listed},
             extra={
-                "errors": {"payments": [f"Payment {pk}: {error.message}" for pk, error in failures.items()]},
-                "failures": {str(pk): {"code": error.code, "message": error.message} for pk, error in failures.items()},
+                "errors": {"payments": each},
+                "failures": {
+                    str(pk): {"code": error.code, "message": str(error.message)} for pk, error in failures.items()
+                },
             },
         )
         self.failures = failures

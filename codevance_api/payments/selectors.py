@@ -14,6 +14,7 @@ from codevance_api.core.ranges import id_in_range
 from codevance_api.core.statements import Columns, Statement, model_columns
 
 from . import business_days, rules
+from .cnpj import cnpj_search_key
 from .models import (
     Anticipation,
     AnticipationStatus,
@@ -121,7 +122,10 @@ def _parse_choice(raw: str, choices, *, what: str, field: str, code: str):
     candidate = raw.strip().upper()
     if candidate not in choices.values:
         raise ValidationFailed(
-            f"Unknown {what} {raw!r}: use one of {', '.join(choices.values)}.", field=field, code=code
+            _("Unknown %(what)s %(value)r: use one of %(choices)s.")
+            % {"what": what, "value": raw, "choices": ", ".join(choices.values)},
+            field=field,
+            code=code,
         )
     return choices(candidate)
 
@@ -131,7 +135,7 @@ def parse_payment_status(raw: str) -> PaymentStatus:
 
     Raises ValidationFailed 400 `invalid_status` (field `status`) for any other. Source: "Filtering payments".
     """
-    return _parse_choice(raw, PaymentStatus, what="payment status", field="status", code="invalid_status")
+    return _parse_choice(raw, PaymentStatus, what=_("payment status"), field="status", code="invalid_status")
 
 
 def _visible_to(user, rows: QuerySet) -> QuerySet:
@@ -317,7 +321,7 @@ def parse_anticipation_status(raw: str) -> AnticipationStatus:
 
     Raises ValidationFailed 400 `invalid_status` (field `status`) for any other. This service's refinement.
     """
-    return _parse_choice(raw, AnticipationStatus, what="anticipation status", field="status", code="invalid_status")
+    return _parse_choice(raw, AnticipationStatus, what=_("anticipation status"), field="status", code="invalid_status")
 
 
 def anticipation_list(*, user, status: str | None = None) -> QuerySet[Anticipation]:
@@ -349,12 +353,33 @@ def payments_in_status(payments: QuerySet[Payment], *, status: str, on: date | N
     return payments.filter(_payment_status_conditions(on or today())[parse_payment_status(status)])
 
 
+# The longest search text the lists accept (a name or a CNPJ, whole or in part).
+SEARCH_MAX_LENGTH = 100
+
+
+def supplier_search(raw: str, *, prefix: str = "") -> Q:
+    """The condition "the supplier's name contains `raw` (any case), or its CNPJ contains it" for rows
+    reaching the supplier through `prefix` ("" for suppliers, "supplier__" for payments and
+    anticipations). The CNPJ is compared without punctuation (cnpj.cnpj_search_key), so
+    "11.222.333/0001-81", "11222333" and "333/0001" all find 11222333000181. Blank text matches
+    everything. Raises nothing; the callers bound the length (SEARCH_MAX_LENGTH).
+    """
+    text = (raw or "").strip()
+    if not text:
+        return Q()
+    condition = Q(**{f"{prefix}corporate_name__icontains": text})
+    key = cnpj_search_key(text)
+    if key:
+        condition |= Q(**{f"{prefix}reg_number__contains": key})
+    return condition
+
+
 def parse_request_log_action(raw: str) -> RequestLogAction:
     """A client's log action code (RequestLogAction's values, any case).
 
     Raises ValidationFailed 400 `invalid_action` (field `action`) for any other. This service's refinement.
     """
-    return _parse_choice(raw, RequestLogAction, what="log action", field="action", code="invalid_action")
+    return _parse_choice(raw, RequestLogAction, what=_("log action"), field="action", code="invalid_action")
 
 
 def payment_quote(*, payment: Payment, new_due_date: date, on: date | None = None) -> rules.PaymentQuote:
@@ -381,7 +406,9 @@ def payment_quote(*, payment: Payment, new_due_date: date, on: date | None = Non
 def _does_not_exist(field: str, pk) -> ValidationFailed:
     # The same answer whether the object does not exist or belongs to another supplier,
     # so that a supplier cannot probe other companies' ids.
-    return ValidationFailed(f'Invalid pk "{pk}" - object does not exist.', field=field, code="does_not_exist")
+    return ValidationFailed(
+        _('Invalid pk "%(pk)s" - object does not exist.') % {"pk": pk}, field=field, code="does_not_exist"
+    )
 
 
 def payment_quote_batch(
@@ -396,7 +423,7 @@ def payment_quote_batch(
     neither operator nor supplier gets Forbidden (403 `permission_denied`).
     """
     if not (user_is_operator(user) or supplier_of(user) is not None):
-        raise Forbidden("Only operators and suppliers may use the payments API.")
+        raise Forbidden(_("Only operators and suppliers may use the payments API."))
     rules.check_batch_size(payment_ids)
     on = on or today()
     business_days.check_batch_day(new_due_date, on=on)
@@ -413,5 +440,7 @@ def payment_quote_batch(
         except ApplicationError as error:
             failures[pk] = error
     if failures:
-        raise rules.BatchRejected(verb=f"quoted for {new_due_date}", total=len(payment_ids), failures=failures)
+        raise rules.BatchRejected(
+            verb=_("quoted for %(date)s") % {"date": new_due_date}, total=len(payment_ids), failures=failures
+        )
     return quotes

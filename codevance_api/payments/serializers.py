@@ -4,6 +4,7 @@ import copy
 from decimal import Decimal
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from drf_spectacular.extensions import OpenApiSerializerExtension, OpenApiSerializerFieldExtension
@@ -32,10 +33,11 @@ class StrictSerializer(serializers.Serializer):
 
     def to_internal_value(self, data):
         if not isinstance(data, dict):
-            raise serializers.ValidationError({"non_field_errors": ["Expected a JSON object."]})
+            raise serializers.ValidationError({"non_field_errors": [_("Expected a JSON object.")]})
         unknown = sorted(set(data) - set(self.fields))
         if unknown:
-            raise serializers.ValidationError({field: ["This field cannot be set by the client."] for field in unknown})
+            message = _("This field cannot be set by the client.")
+            raise serializers.ValidationError({field: [message] for field in unknown})
         return super().to_internal_value(data)
 
 
@@ -189,8 +191,8 @@ class AnticipationRequestSerializer(StrictSerializer):
 
 class AnticipationDecisionSerializer(StrictSerializer):
     status = serializers.ChoiceField(
-        choices=[(AnticipationStatus.APPROVED, "Approve"), (AnticipationStatus.DENIED, "Deny")],
-        error_messages={"invalid_choice": '"{input}" is not a decision: use "A" (approve) or "D" (deny).'},
+        choices=[(AnticipationStatus.APPROVED, _("Approve")), (AnticipationStatus.DENIED, _("Deny"))],
+        error_messages={"invalid_choice": _('"{input}" is not a decision: use "A" (approve) or "D" (deny).')},
     )
     reason = serializers.CharField(required=False, allow_blank=True, max_length=REASON_MAX_LENGTH, default="")
 
@@ -256,7 +258,8 @@ class PaymentIdsField(serializers.ListField):
         duplicates = sorted(repeated)
         if duplicates:
             raise serializers.ValidationError(
-                f"Each payment may appear once; repeated: {', '.join(map(str, duplicates))}.", code="duplicate"
+                _("Each payment may appear once; repeated: %(ids)s.") % {"ids": ", ".join(map(str, duplicates))},
+                code="duplicate",
             )
         return ids
 

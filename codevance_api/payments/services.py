@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from codevance_api.accounts.services import user_create
 from codevance_api.core import list_counts
@@ -43,7 +44,7 @@ def _does_not_exist(field: str, pk) -> ValidationFailed:
 
 def _require_operator_or_supplier(actor) -> None:
     if not (user_is_operator(actor) or supplier_of(actor) is not None):
-        raise Forbidden("Only operators and suppliers may use the payments API.")
+        raise Forbidden(_("Only operators and suppliers may use the payments API."))
 
 
 def supplier_create(
@@ -85,7 +86,7 @@ def payment_create(*, actor, due_date: date, value: Decimal, supplier_id: int | 
     if user_is_operator(actor):
         own = supplier_of(actor)
         if supplier_id is None and own is None:
-            raise ValidationFailed("Operators must say which supplier is paid.", field="supplier", code="required")
+            raise ValidationFailed(_("Operators must say which supplier is paid."), field="supplier", code="required")
         supplier = own if supplier_id is None else Supplier.objects.filter(pk=supplier_id).first()
     else:
         own = supplier_of(actor)
@@ -114,10 +115,13 @@ def anticipation_request(*, actor, payment_id: int, new_due_date: date) -> Antic
     """
     _require_operator_or_supplier(actor)
     with transaction.atomic():
-        # Lock the payment so that concurrent requests for it are checked one after the other; the
-        # read also brings the supplier's address, for the notification.
-        own_only = None if user_is_operator(actor) else supplier_of(actor).pk
-        locked = lock_payment(pk=payment_id, supplier_id=own_only)
+        # Lock the payment so that concurrent requests for it are checked one after the other. The
+        # notification goes to the supplier's address: the actor's own when a supplier asks for
+        # itself, else the read brings it.
+        if user_is_operator(actor):
+            locked = lock_payment(pk=payment_id, supplier_id=None)
+        else:
+            locked = lock_payment(pk=payment_id, supplier_id=supplier_of(actor).pk, recipient=actor.email)
         if locked is None:
             raise _does_not_exist("payment", payment_id)
         payment = locked.payment
@@ -154,9 +158,14 @@ def _write_requests(
                 ]
             )
     except IntegrityError:
-        which = f"Payment {payments[0].pk}" if len(payments) == 1 else "One of the payments"
+        if len(payments) == 1:
+            message = _("Payment %(id)s already has an anticipation: only available payments can be anticipated.") % {
+                "id": payments[0].pk
+            }
+        else:
+            message = _("One of the payments already has an anticipation: only available payments can be anticipated.")
         raise Conflict(
-            f"{which} already has an anticipation: only available payments can be anticipated.",
+            message,
             code="payment_already_anticipated",
         )
     logs = RequestLog.objects.bulk_create(
@@ -199,7 +208,7 @@ def _write_decisions(
             )
     except IntegrityError:
         raise Conflict(
-            "Another decision was recorded at the same time: nothing was decided, try again.",
+            _("Another decision was recorded at the same time: nothing was decided, try again."),
             code="anticipation_already_decided",
         )
     if recipients is not None:
@@ -210,13 +219,15 @@ def _write_decisions(
 def _check_decision_input(*, actor, status: str, reason: str) -> str:
     """The checks of a decision that do not depend on the anticipation; returns the stripped reason."""
     if not user_is_operator(actor):
-        raise Forbidden("Only operators can approve or deny anticipations.")
+        raise Forbidden(_("Only operators can approve or deny anticipations."))
     if status not in rules.DECISIONS:
-        raise ValidationFailed("A decision is A (approve) or D (deny).", field="status", code="invalid_decision")
+        raise ValidationFailed(_("A decision is A (approve) or D (deny)."), field="status", code="invalid_decision")
     reason = (reason or "").strip()
     if len(reason) > REASON_MAX_LENGTH:
         raise ValidationFailed(
-            f"A reason has at most {REASON_MAX_LENGTH} characters.", field="reason", code="max_length"
+            _("A reason has at most %(max)d characters.") % {"max": REASON_MAX_LENGTH},
+            field="reason",
+            code="max_length",
         )
     return reason
 
@@ -239,7 +250,7 @@ def anticipation_decide(*, actor, anticipation_id: int, status: str, reason: str
         # see every anticipation; the read brings its payment and the supplier's address.
         locked = lock_anticipation(pk=anticipation_id)
         if locked is None:
-            raise NotFound(f"No anticipation {anticipation_id} is visible to you.")
+            raise NotFound(_("No anticipation %(id)s is visible to you.") % {"id": anticipation_id})
         anticipation = locked.anticipation
         refusal = rules.decision_refusal(
             anticipation_id=anticipation.pk,
@@ -298,7 +309,7 @@ def anticipation_decide_many(*, actor, anticipation_ids: list[int], status: str,
         for pk in ids:
             anticipation = locked.get(pk)
             if anticipation is None:
-                failures[pk] = NotFound(f"No anticipation {pk} is visible to you.")
+                failures[pk] = NotFound(_("No anticipation %(id)s is visible to you.") % {"id": pk})
                 continue
             refusal = rules.decision_refusal(
                 anticipation_id=pk,
@@ -344,7 +355,7 @@ def anticipation_request_batch(*, actor, payment_ids: list[int], new_due_date: d
     _require_operator_or_supplier(actor)
     rules.check_batch_size(payment_ids)
     if len(set(payment_ids)) != len(payment_ids):
-        raise ValidationFailed("Each payment may appear once in a batch.", field="payments", code="duplicate")
+        raise ValidationFailed(_("Each payment may appear once in a batch."), field="payments", code="duplicate")
     on = today()
     rate = settings.ANTICIPATION_MONTHLY_RATE
     business_days.check_batch_day(new_due_date, on=on)
@@ -379,7 +390,9 @@ def anticipation_request_batch(*, actor, payment_ids: list[int], new_due_date: d
             except ApplicationError as error:
                 failures[pk] = error
         if failures:
-            raise rules.BatchRejected(verb=f"anticipated to {new_due_date}", total=len(payment_ids), failures=failures)
+            raise rules.BatchRejected(
+                verb=_("anticipated to %(date)s") % {"date": new_due_date}, total=len(payment_ids), failures=failures
+            )
         anticipations = _write_requests(
             payments=[payments[pk] for pk in payment_ids],
             new_values=[quotes[pk].new_value for pk in payment_ids],

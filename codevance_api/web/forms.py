@@ -4,6 +4,7 @@ import re
 from datetime import timedelta
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -14,18 +15,21 @@ from codevance_api.payments.models import REASON_MAX_LENGTH, AnticipationStatus,
 from codevance_api.payments.rules import BATCH_MAX_PAYMENTS
 
 DECISION_CHOICES = [
-    (AnticipationStatus.APPROVED.value, "Approve"),
-    (AnticipationStatus.DENIED.value, "Deny"),
+    (AnticipationStatus.APPROVED.value, _("Approve")),
+    (AnticipationStatus.DENIED.value, _("Deny")),
 ]
 SINGLE_DECISION = re.compile(rf"^(?P<id>{ID_PATTERN}):(?P<decision>A|D)$")
 
 
 class AnticipationDateForm(forms.Form):
     new_due_date = forms.DateField(
-        label="New due date",
+        label=_("New due date"),
         input_formats=["%Y-%m-%d"],
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"required": "Pick the date you want to be paid.", "invalid": "Enter a date as YYYY-MM-DD."},
+        error_messages={
+            "required": _("Pick the date you want to be paid."),
+            "invalid": _("Enter a date as YYYY-MM-DD."),
+        },
     )
 
     def __init__(self, *args, payment: Payment, **kwargs):
@@ -54,10 +58,13 @@ class IdListField(forms.Field):
     widget = forms.MultipleHiddenInput
 
     def too_many_message(self, count: int) -> str:
-        return f"Select at most {BATCH_MAX_PAYMENTS} anticipations at a time (got {count})."
+        return gettext("Select at most %(max)d anticipations at a time (got %(count)d).") % {
+            "max": BATCH_MAX_PAYMENTS,
+            "count": count,
+        }
 
     def not_an_id_message(self, item: str) -> str:
-        return f"{item!r} is not an anticipation number."
+        return gettext("%(item)r is not an anticipation number.") % {"item": item}
 
     def to_python(self, value):
         if not value:
@@ -136,11 +143,11 @@ class BatchAnticipationForm(forms.Form):
 class DecisionForm(forms.Form):
     """The queue's form: approve or deny the selected anticipations, or one row's button (`single`)."""
 
-    anticipation = IdListField(required=False, label="Selected anticipations")
+    anticipation = IdListField(required=False, label=_("Selected anticipations"))
     decision = forms.ChoiceField(choices=DECISION_CHOICES, required=False)
     single = forms.CharField(required=False)
     reason = forms.CharField(
-        label="Reason (optional, sent to the supplier)",
+        label=_("Reason (optional, sent to the supplier)"),
         max_length=REASON_MAX_LENGTH,
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
@@ -152,15 +159,22 @@ class DecisionForm(forms.Form):
         if single:
             match = SINGLE_DECISION.match(single)
             if not match or parse_id(match["id"]) is None:
-                raise forms.ValidationError("Unknown decision button.", code="invalid")
+                raise forms.ValidationError(_("Unknown decision button."), code="invalid")
             data["ids"] = [parse_id(match["id"])]
             data["decision"] = match["decision"]
             return data
         if self.errors:
             return data
         if not data.get("anticipation"):
-            self.add_error("anticipation", "Select at least one anticipation.")
+            self.add_error("anticipation", _("Select at least one anticipation."))
         if not data.get("decision"):
-            self.add_error("decision", "Choose approve or deny.")
+            self.add_error("decision", _("Choose approve or deny."))
         data["ids"] = data.get("anticipation") or []
         return data
+
+
+class LanguageForm(forms.Form):
+    """The header's language switcher (and /language/): one of settings.LANGUAGES, and where to go back."""
+
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+    next = forms.CharField(required=False, widget=forms.HiddenInput)

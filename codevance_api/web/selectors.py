@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet, Sum
+from django.utils.translation import gettext as _
 
 from codevance_api.core.dates import today
 from codevance_api.core.errors import ApplicationError, ValidationFailed
@@ -93,7 +94,9 @@ def parse_payment_sort(raw: str | None) -> str:
     sort = (raw or "").strip() or DEFAULT_PAYMENT_SORT
     if sort not in PAYMENT_SORTS:
         raise ValidationFailed(
-            f"Unknown sort {raw!r}: use one of {', '.join(PAYMENT_SORTS)}.", field="sort", code="invalid_sort"
+            _("Unknown sort %(value)r: use one of %(choices)s.") % {"value": raw, "choices": ", ".join(PAYMENT_SORTS)},
+            field="sort",
+            code="invalid_sort",
         )
     return sort
 
@@ -216,7 +219,9 @@ def parse_queue_supplier(*, user, raw: str | None) -> Supplier | None:
     if supplier_id is not None:
         supplier = selectors.suppliers_visible_to(user).filter(pk=supplier_id).first()
     if supplier is None:
-        raise ValidationFailed(f"Unknown supplier {raw!r}.", field="supplier", code="does_not_exist")
+        raise ValidationFailed(
+            _("Unknown supplier %(value)r.") % {"value": raw}, field="supplier", code="does_not_exist"
+        )
     return supplier
 
 

@@ -1,6 +1,7 @@
 from django.urls import path
+from django.views.i18n import JavaScriptCatalog
 
-from . import views
+from . import operator_views, views
 
 app_name = "web"
 
@@ -8,6 +9,9 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
+    # The translations app.js uses (gettext() in the page), in the request's language; no CDN.
+    path("jsi18n/", JavaScriptCatalog.as_view(packages=["codevance_api.web"]), name="javascript_catalog"),
+    path("language/", views.LanguageView.as_view(), name="language"),
     path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path("password-reset/sent/", views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path(
@@ -24,4 +28,11 @@ urlpatterns = [
     path("supplier/history/", views.HistoryView.as_view(), name="history"),
     path("profile/", views.ProfileView.as_view(), name="profile"),
     path("operator/queue/", views.QueueView.as_view(), name="queue"),
+    path("operator/", operator_views.DashboardView.as_view(), name="operator_dashboard"),
+    path("operator/payments/", operator_views.OperatorPaymentListView.as_view(), name="operator_payments"),
+    path("operator/payments/<id:pk>/", operator_views.OperatorPaymentView.as_view(), name="operator_payment"),
+    path(
+        "operator/anticipations/", operator_views.OperatorAnticipationListView.as_view(), name="operator_anticipations"
+    ),
+    path("operator/suppliers/<id:pk>/", operator_views.OperatorSupplierView.as_view(), name="operator_supplier"),
 ]

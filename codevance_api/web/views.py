@@ -17,11 +17,14 @@ from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views import View
 from rest_framework.exceptions import Throttled
 
+from codevance_api.accounts.services import user_set_language
 from codevance_api.accounts.password_reset import (
     AccountPasswordResetForm,
     PasswordResetThrottled,
@@ -39,8 +42,8 @@ from codevance_api.payments.serializers import quote_data
 
 from . import selectors as web_selectors
 from .errors import error_page, throttled_page
-from .forms import AnticipationDateForm, BatchAnticipationForm, DecisionForm, PaymentIdListField
-from .templatetags.web import business_day_note, money, short_status_label
+from .forms import AnticipationDateForm, BatchAnticipationForm, DecisionForm, LanguageForm, PaymentIdListField
+from .templatetags.web import business_day_note, day, money, short_status_label
 
 PAGE_SIZE = 10
 QUEUE_PAGE_SIZE = 20
@@ -49,17 +52,17 @@ QUEUE_PAGE_SIZE = 20
 def too_many_requests(request, wait: float, message: str):
     """429 with Retry-After, as the API answers a throttled request."""
     seconds = max(1, math.ceil(wait))
-    return error_page(request, 429, f"{message} Try again in {seconds} seconds.", retry_after=seconds)
+    return error_page(request, 429, message, retry_after=seconds)
 
 
 def paginate(request, items, per_page: int = PAGE_SIZE) -> Page:
     """`?page=` from 1 up; anything else is a 400 naming the parameter, a page past the end a 404."""
     number = parse_id(request.GET.get("page", "").strip() or "1")
     if number is None:
-        raise ValidationFailed("The page must be a whole number from 1 up.", field="page", code="invalid_page")
+        raise ValidationFailed(_("The page must be a whole number from 1 up."), field="page", code="invalid_page")
     paginator = Paginator(items, per_page)
     if number > paginator.num_pages:
-        raise NotFound("That page is past the last page.", code="page_not_found")
+        raise NotFound(_("That page is past the last page."), code="page_not_found")
     return paginator.page(number)
 
 
@@ -71,9 +74,9 @@ class WebView(View):
             self.check_access(request)
             return super().dispatch(request, *args, **kwargs)
         except Http404:
-            return error_page(request, 404, "There is nothing here, or it is not yours to see.")
+            return error_page(request, 404, _("There is nothing here, or it is not yours to see."))
         except PermissionDenied as error:
-            return error_page(request, 403, str(error) or "You are not allowed to see this page.")
+            return error_page(request, 403, str(error) or _("You are not allowed to see this page."))
         except ApplicationError as error:
             return error_page(request, error.status_code, error.message)
         except Throttled as error:
@@ -89,7 +92,7 @@ class SupplierView(LoginRequiredMixin, WebView):
     def check_access(self, request):
         self.supplier = selectors.supplier_of(request.user)
         if self.supplier is None:
-            raise PermissionDenied("This page is for suppliers: your account is not linked to a supplier company.")
+            raise PermissionDenied(_("This page is for suppliers: your account is not linked to a supplier company."))
 
     def own_payment(self, pk):
         payments = web_selectors.supplier_payments(user=self.request.user, supplier=self.supplier)
@@ -99,7 +102,7 @@ class SupplierView(LoginRequiredMixin, WebView):
 class OperatorView(LoginRequiredMixin, WebView):
     def check_access(self, request):
         if not selectors.user_is_operator(request.user):
-            raise PermissionDenied("Only operators can decide anticipations.")
+            raise PermissionDenied(_("Only operators can decide anticipations."))
 
 
 # --- Login, logout, password reset --------------------------------------------------------
@@ -113,7 +116,7 @@ class HomeView(LoginRequiredMixin, WebView):
             return redirect("web:overview")
         if selectors.user_is_operator(request.user):
             return redirect("web:queue")
-        raise PermissionDenied("Your account is neither a supplier nor an operator: there is nothing for it here.")
+        raise PermissionDenied(_("Your account is neither a supplier nor an operator: there is nothing for it here."))
 
 
 class LoginView(auth_views.LoginView):
@@ -123,6 +126,39 @@ class LoginView(auth_views.LoginView):
 
 class LogoutView(auth_views.LogoutView):
     """POST only (Django's rule): a link or an image cannot log anybody out."""
+
+
+class LanguageView(WebView):
+    """GET: the language form; POST: save the choice (a logged-in user's preference, and the language
+    cookie for the pages seen before logging in) and go back to `next` (this site only)."""
+
+    def get(self, request):
+        form = LanguageForm(initial={"language": get_language(), "next": request.GET.get("next", "")})
+        return render(request, "web/language.html", {"form": form})
+
+    def post(self, request):
+        form = LanguageForm(request.POST)
+        if not form.is_valid():
+            return render(request, "web/language.html", {"form": form}, status=400)
+        language = form.cleaned_data["language"]
+        if request.user.is_authenticated:
+            user_set_language(user=request.user, language=language)
+        target = form.cleaned_data["next"]
+        if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                               require_https=request.is_secure()):
+            target = reverse("web:home")
+        response = HttpResponseRedirect(target)
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            secure=settings.LANGUAGE_COOKIE_SECURE or request.is_secure(),
+            httponly=True,
+            samesite="Lax",
+        )
+        return response
 
 
 class PasswordResetView(auth_views.PasswordResetView):
@@ -151,8 +187,9 @@ class PasswordResetView(auth_views.PasswordResetView):
                 },
             )
         except PasswordResetThrottled as throttled:
-            return too_many_requests(self.request, throttled.wait, "Too many password reset requests from your "
-                                     "address.")
+            return too_many_requests(
+                self.request, throttled.wait, _("Too many password reset requests from your address.")
+            )
         return HttpResponseRedirect(self.get_success_url())
 
 
@@ -190,7 +227,7 @@ class PaymentListView(SupplierView):
         )
         page = paginate(request, payments)
         counts = web_selectors.supplier_state_counts(user=request.user, supplier=self.supplier, on=today())
-        tabs = [{"status": "", "label": "All", "count": sum(summary.count for summary in counts.values())}]
+        tabs = [{"status": "", "label": _("All"), "count": sum(summary.count for summary in counts.values())}]
         tabs += [
             {"status": state.value, "label": short_status_label(state), "count": counts[state.value].count}
             for state in PaymentStatus
@@ -199,7 +236,7 @@ class PaymentListView(SupplierView):
             "supplier": self.supplier,
             "page": page,
             "status": status,
-            "status_label": PaymentStatus(status).label if status else "All",
+            "status_label": PaymentStatus(status).label if status else _("All"),
             "tabs": tabs,
             "available_count": counts[PaymentStatus.AVAILABLE.value].count,
             "sort": sort,
@@ -249,7 +286,7 @@ class AnticipateView(SupplierView):
         payment = self.own_payment(pk)
         wait = write_wait(request.user)
         if wait is not None:
-            return too_many_requests(request, wait, "Too many requests from your account.")
+            return too_many_requests(request, wait, _("Too many requests from your account."))
         form = AnticipationDateForm(request.POST, payment=payment)
         if not form.is_valid():
             return self._render(payment, form, None, status=400)
@@ -263,8 +300,15 @@ class AnticipateView(SupplierView):
             return self._render(payment, form, None, status=error.status_code)
         messages.success(
             request,
-            f"Anticipation requested: payment #{payment.pk} would be paid {money(anticipation.new_value)} on "
-            f"{anticipation.new_due_date:%Y-%m-%d}. An operator will approve or deny it; we emailed you a copy.",
+            _(
+                "Anticipation requested: payment #%(payment_id)s would be paid %(value)s on %(date)s. An operator "
+                "will approve or deny it; we emailed you a copy."
+            )
+            % {
+                "payment_id": payment.pk,
+                "value": money(anticipation.new_value),
+                "date": day(anticipation.new_due_date),
+            },
         )
         return redirect("web:payment_detail", pk=payment.pk)
 
@@ -285,16 +329,18 @@ class QuoteJsonView(SupplierView):
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
-            return JsonResponse(error_body(code="not_authenticated", message="Log in first."), status=401)
+            return JsonResponse(error_body(code="not_authenticated", message=_("Log in first.")), status=401)
         if selectors.supplier_of(request.user) is None:
-            return JsonResponse(error_body(code="permission_denied", message="Only suppliers get quotes."), status=403)
+            return JsonResponse(
+                error_body(code="permission_denied", message=_("Only suppliers get quotes.")), status=403
+            )
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request, pk):
         payments = web_selectors.supplier_payments(user=request.user, supplier=self.supplier)
         payment = payments.filter(pk=pk).first()
         if payment is None:
-            return JsonResponse(error_body(code="not_found", message="Not found."), status=404)
+            return JsonResponse(error_body(code="not_found", message=_("Not found.")), status=404)
         form = AnticipationDateForm(request.GET, payment=payment)
         if not form.is_valid():
             errors = {field: list(messages_) for field, messages_ in form.errors.items()}
@@ -316,8 +362,8 @@ class QuoteJsonView(SupplierView):
                 "value": str(payment.value),
                 # Formatted by the server too, so the page's script shows numbers and never computes them.
                 "display": {
-                    "new_due_date": new_due_date.isoformat(),
-                    "days": f"{quote.days} day{'s' if quote.days != 1 else ''}",
+                    "new_due_date": day(new_due_date),
+                    "days": ngettext("%(days)d day", "%(days)d days", quote.days) % {"days": quote.days},
                     "value": money(payment.value),
                     "discount": money(quote.discount),
                     "new_value": money(quote.new_value),
@@ -366,7 +412,7 @@ class BatchAnticipateView(SupplierView):
                                          "sent twice): nothing new was requested."))
                 return redirect(requested_url(payment_ids))
             problem = _("Nothing was requested: some payments can no longer be anticipated to %(date)s. "
-                        "Check the new quote below and confirm again.") % {"date": new_due_date.isoformat()}
+                        "Check the new quote below and confirm again.") % {"date": day(new_due_date)}
             return self._quote(form, problem=problem, status=409)
         except ApplicationError as error:
             # A rule on the whole batch (not a business day, too many payments): nothing was written.
@@ -381,7 +427,7 @@ class BatchAnticipateView(SupplierView):
                 "Anticipations requested for %(count)d payments: you would receive %(total)s on %(date)s. "
                 "An operator will approve or deny each; we emailed you a copy of each.",
                 len(anticipations),
-            ) % {"count": len(anticipations), "total": money(total), "date": new_due_date.isoformat()},
+            ) % {"count": len(anticipations), "total": money(total), "date": day(new_due_date)},
         )
         return redirect(requested_url(payment_ids))
 
@@ -511,7 +557,7 @@ class QueueView(OperatorView):
         web_selectors.parse_queue_supplier(user=request.user, raw=request.GET.get("supplier"))
         wait = write_wait(request.user)
         if wait is not None:
-            return too_many_requests(request, wait, "Too many requests from your account.")
+            return too_many_requests(request, wait, _("Too many requests from your account."))
         form = DecisionForm(request.POST)
         if not form.is_valid():
             return self._render(form, status=400)
@@ -524,12 +570,26 @@ class QueueView(OperatorView):
         )
         for anticipation_id in form.cleaned_data["ids"]:
             if anticipation_id in result.failures:
-                messages.error(request, f"Anticipation #{anticipation_id}: {result.failures[anticipation_id].message}")
+                messages.error(
+                    request,
+                    _("Anticipation #%(id)s: %(message)s")
+                    % {"id": anticipation_id, "message": result.failures[anticipation_id].message},
+                )
         decided = len(result.decided)
         if decided:
-            verb = "approved" if decision == AnticipationStatus.APPROVED else "denied"
-            noun = "anticipation" if decided == 1 else "anticipations"
-            messages.success(request, f"{decided} {noun} {verb}; the suppliers are being emailed.")
+            if decision == AnticipationStatus.APPROVED:
+                text = ngettext(
+                    "%(count)d anticipation approved; the suppliers are being emailed.",
+                    "%(count)d anticipations approved; the suppliers are being emailed.",
+                    decided,
+                )
+            else:
+                text = ngettext(
+                    "%(count)d anticipation denied; the suppliers are being emailed.",
+                    "%(count)d anticipations denied; the suppliers are being emailed.",
+                    decided,
+                )
+            messages.success(request, text % {"count": decided})
         return HttpResponseRedirect(request.get_full_path())
 
     def _render(self, form, status=200):

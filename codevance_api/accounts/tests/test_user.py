@@ -1,7 +1,10 @@
 import pytest
-from django.db import IntegrityError
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 
 from codevance_api.accounts.models import User
+from codevance_api.accounts.services import user_set_language
+from codevance_api.accounts.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -42,3 +45,23 @@ def test_a_superuser_cannot_drop_staff_or_superuser(flag):
 def test_full_name_falls_back_to_the_email():
     assert User(email="ana@example.com").get_full_name() == "ana@example.com"
     assert User(email="ana@example.com", first_name="Ana").get_full_name() == "Ana"
+
+
+def test_the_database_refuses_a_language_the_service_does_not_speak():
+    user = UserFactory()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        User.objects.filter(pk=user.pk).update(language="fr")
+    User.objects.filter(pk=user.pk).update(language="pt-br")
+    user.refresh_from_db()
+    assert user.language == "pt-br"
+
+
+def test_user_set_language_saves_a_known_language_and_refuses_another():
+    user = UserFactory()
+    assert user_set_language(user=user, language="en").language == "en"
+    with pytest.raises(ValidationError) as refused:
+        user_set_language(user=user, language="fr")
+    assert "language" in refused.value.message_dict
+    user.refresh_from_db()
+    assert user.language == "en"
+    assert user_set_language(user=user, language="").language == ""

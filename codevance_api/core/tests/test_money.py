@@ -1,10 +1,13 @@
+from datetime import date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import translation
 
-from codevance_api.core.money import format_money
-from codevance_api.notifications.formatting import format_brl
-from codevance_api.web.templatetags.web import money
+from codevance_api.core.money import format_date, format_datetime, format_money
+from codevance_api.notifications.formatting import format_brl, format_day
+from codevance_api.web.templatetags.web import day, moment, money
 
 
 @pytest.mark.parametrize(
@@ -20,14 +23,56 @@ from codevance_api.web.templatetags.web import money
 def test_one_function_formats_money_for_both_locales_rounding_half_up(value, english, brazilian):
     assert format_money(value, locale="en") == english
     assert format_money(value, locale="pt-BR") == brazilian
+    assert format_money(value, locale="pt-br") == brazilian
 
 
-def test_the_pages_and_the_emails_use_the_one_function():
-    value = Decimal("16.005")  # half up for both: the former page filter rounded it half even
-    assert money(value) == format_money(value, locale="en")
-    assert format_brl(value) == format_money(value, locale="pt-BR")
+@pytest.mark.parametrize(
+    "language, expected", [("pt-br", "R$ 1.234,56"), ("en", "R$ 1,234.56"), ("en-us", "R$ 1,234.56")]
+)
+def test_without_a_locale_money_follows_the_active_language(language, expected):
+    with translation.override(language):
+        assert format_money(Decimal("1234.56")) == expected
 
 
-def test_an_unknown_locale_is_refused():
+@pytest.mark.parametrize(
+    "language, short, long",
+    [
+        ("pt-br", "29/11/2026", "29 de novembro de 2026"),
+        ("en", "29 Nov 2026", "29 November 2026"),
+    ],
+)
+def test_dates_are_written_as_each_language_writes_them(language, short, long):
+    assert format_date(date(2026, 11, 29), locale=language) == short
+    assert format_date(date(2026, 11, 29), locale=language, long=True) == long
+    with translation.override(language):
+        assert format_date(date(2026, 11, 29)) == short
+
+
+def test_single_digit_days_and_months_are_padded_only_in_the_numeric_form():
+    assert format_date(date(2024, 3, 5), locale="pt-br") == "05/03/2024"
+    assert format_date(date(2024, 3, 5), locale="pt-br", long=True) == "5 de março de 2024"
+    assert format_date(date(2024, 3, 5), locale="en") == "5 Mar 2024"
+
+
+def test_a_moment_is_shown_in_the_local_time_zone_to_the_minute():
+    moment_utc = datetime(2026, 11, 29, 17, 5, 59, tzinfo=ZoneInfo("UTC"))  # 14:05 in São Paulo
+    assert format_datetime(moment_utc, locale="pt-br") == "29/11/2026 14:05"
+    assert format_datetime(moment_utc, locale="en") == "29 Nov 2026 14:05"
+
+
+def test_the_pages_the_emails_and_the_admin_use_the_one_function():
+    value = Decimal("16.005")  # half up everywhere: the former page filter rounded it half even
+    for language in ("pt-br", "en"):
+        with translation.override(language):
+            assert money(value) == format_brl(value) == format_money(value, locale=language)
+            assert day(date(2024, 10, 1)) == format_date(date(2024, 10, 1), locale=language)
+            assert format_day(date(2024, 10, 1)) == format_date(date(2024, 10, 1), locale=language, long=True)
+    assert money(None) == day(None) == moment(None) == ""
+
+
+@pytest.mark.parametrize("locale", ["fr", "es-ar", ""])
+def test_an_unknown_locale_is_refused(locale):
     with pytest.raises(KeyError):
-        format_money(Decimal("1"), locale="fr")
+        format_money(Decimal("1"), locale=locale or "xx")
+    with pytest.raises(KeyError):
+        format_date(date(2024, 1, 1), locale=locale or "xx")

@@ -19,7 +19,7 @@ PRODUCTION_ENV = {
 # Keys a developer's shell or .env might hold that would change what is being tested.
 CLEARED = {
     "DEBUG", "REDIS_URL", "SENTRY_DSN", "AWS_STORAGE_BUCKET_NAME", "CELERY_BROKER_URL", "EMAIL_HOST_PASSWORD",
-    "AWS_SECRET_ACCESS_KEY", *PRODUCTION_ENV,
+    "AWS_SECRET_ACCESS_KEY", "LANGUAGE_CODE", *PRODUCTION_ENV,
 }
 
 
@@ -173,7 +173,7 @@ PRINT_SETTINGS = (
     "print(json.dumps({'debug': s.DEBUG, 'access': s.SIMPLE_JWT['ACCESS_TOKEN_LIFETIME'].total_seconds(), "
     "'refresh': s.SIMPLE_JWT['REFRESH_TOKEN_LIFETIME'].total_seconds(), 'ssl': s.SECURE_SSL_REDIRECT, "
     "'proxy': s.SECURE_PROXY_SSL_HEADER, 'cache': s.CACHES['default']['BACKEND'], "
-    "'storage': s.STORAGES['staticfiles']['BACKEND']}))"
+    "'storage': s.STORAGES['staticfiles']['BACKEND'], 'language': s.LANGUAGE_CODE}))"
 )
 
 
@@ -205,6 +205,17 @@ def test_development_defaults_are_embedded_and_safe():
     assert values["ssl"] is False
     assert values["cache"].endswith("LocMemCache")
     assert values["storage"] == "whitenoise.storage.CompressedStaticFilesStorage"
+    assert values["language"] == "pt-br"
+
+
+def test_the_default_language_comes_from_the_environment():
+    assert effective_settings({"LANGUAGE_CODE": "en"})["language"] == "en"
+
+
+def test_a_language_the_service_does_not_speak_is_refused_at_start_up():
+    result = manage("check", env={"LANGUAGE_CODE": "fr"})
+    assert result.returncode != 0
+    assert "LANGUAGE_CODE must be one of pt-br, en, got 'fr'" in result.stderr
 
 
 def test_production_trusts_the_routers_proxy_header_and_redirects_to_https():

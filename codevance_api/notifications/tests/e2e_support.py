@@ -302,6 +302,8 @@ class Stack:
             "SECRET_KEY": settings.SECRET_KEY,
             "JWT_SIGNING_KEY": settings.SIMPLE_JWT["SIGNING_KEY"],
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            # The emails are asserted in English, like the rest of the suite (codevance_api/conftest.py).
+            "LANGUAGE_CODE": "en",
             "CELERY_BROKER_URL": RABBITMQ_URL,
             "CELERY_TASK_DEFAULT_QUEUE": self.queue,
             "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",

@@ -34,7 +34,7 @@ def test_send_again_sends_failed_notifications_with_fresh_attempts(
             {"action": "send_again", "_selected_action": [failed.pk]},
             follow=True,
         )
-    assert "1 failed notification(s) will be sent again." in response.content.decode()
+    assert "1 failed notification will be sent again." in response.content.decode()
     failed.refresh_from_db()
     assert failed.state == NotificationState.SENT
     assert failed.attempts == 1
@@ -48,7 +48,7 @@ def test_send_again_leaves_pending_and_sent_notifications_alone(frozen_today, ad
         {"action": "send_again", "_selected_action": [pending.pk]},
         follow=True,
     )
-    assert "1 selected notification(s) were not failed and were left alone." in response.content.decode()
+    assert "1 selected notification was not failed and was left alone." in response.content.decode()
     pending.refresh_from_db()
     assert pending.attempts == 2
     assert mailoutbox == []

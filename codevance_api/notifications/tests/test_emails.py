@@ -22,12 +22,12 @@ def test_email_names_the_company_the_payment_the_values_and_dates(frozen_today):
         for text in [
             "Acme Ltda",
             f"#{payment.pk}",
-            "R$ 1.000,00",
+            "R$ 1,000.00",
             "15 October 2024",
-            "R$ 990,00",
+            "R$ 990.00",
             "5 October 2024",
             "10 days early",
-            "R$ 10,00",
+            "R$ 10.00",
             "An operator will review your request",
         ]:
             assert text in body
@@ -36,8 +36,8 @@ def test_email_names_the_company_the_payment_the_values_and_dates(frozen_today):
 @pytest.mark.parametrize(
     "status, subject, outcome, next_step",
     [
-        ("A", "Anticipation approved for payment", "approved", "You will be paid R$ 990,00 on 5 October 2024."),
-        ("D", "Anticipation denied for payment", "denied", "you will be paid R$ 1.000,00 on 15 October 2024"),
+        ("A", "Anticipation approved for payment", "approved", "You will be paid R$ 990.00 on 5 October 2024."),
+        ("D", "Anticipation denied for payment", "denied", "you will be paid R$ 1,000.00 on 15 October 2024"),
     ],
 )
 def test_approval_and_denial_have_their_own_subject_and_next_step(frozen_today, status, subject, outcome, next_step):

@@ -16,9 +16,17 @@ from codevance_api.notifications.formatting import format_brl, format_day
         (Decimal("16.005"), "R$ 16,01"),
     ],
 )
-def test_money_is_written_in_reais_with_brazilian_separators(value, text):
+def test_money_is_written_in_reais_with_brazilian_separators_in_portuguese(portuguese, value, text):
     assert format_brl(value) == text
 
 
-def test_dates_are_written_with_the_month_name():
+def test_money_is_written_with_english_separators_in_english():
+    assert format_brl(Decimal("1234567.891")) == "R$ 1,234,567.89"
+
+
+def test_dates_are_written_with_the_month_name(portuguese):
+    assert format_day(date(2024, 10, 1)) == "1 de outubro de 2024"
+
+
+def test_dates_are_written_with_the_english_month_name_in_english():
     assert format_day(date(2024, 10, 1)) == "1 October 2024"

@@ -213,7 +213,7 @@ def test_operator_sends_failed_notifications_again(operator_admin, frozen_today)
         {"action": "send_again", "_selected_action": [notification.pk]},
         follow=True,
     )
-    assert "1 failed notification(s) will be sent again." in response.content.decode()
+    assert "1 failed notification will be sent again." in response.content.decode()
 
 
 def test_demo_operator_works_in_the_admin_with_its_documented_password(client, frozen_today):

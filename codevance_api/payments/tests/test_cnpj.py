@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from codevance_api.payments.cnpj import format_cnpj, normalize_cnpj
+from codevance_api.payments.cnpj import cnpj_search_key, format_cnpj, normalize_cnpj
 
 FIRST_WEIGHTS = (5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2)
 SECOND_WEIGHTS = (6,) + FIRST_WEIGHTS
@@ -130,3 +130,19 @@ def test_format_cnpj_adds_the_usual_punctuation(stored, shown):
 
 def test_format_cnpj_leaves_what_is_not_a_stored_cnpj_unchanged():
     assert format_cnpj("not a cnpj") == "not a cnpj"
+
+
+@pytest.mark.parametrize("raw,key", [
+    ("11.222.333/0001-81", "11222333000181"),
+    (" 12.abc.345/ ", "12ABC345"),
+    ("333/0001", "3330001"),
+    ("Acme", "ACME"),
+    ("Acme Ltda", "ACMELTDA"),
+    ("S.A.", "SA"),
+    ("", ""),
+    ("./-", ""),
+    ("Fornecedora ção", ""),
+    (None, ""),
+])
+def test_cnpj_search_key_drops_punctuation_and_upper_cases(raw, key):
+    assert cnpj_search_key(raw) == key

@@ -23,11 +23,12 @@ def _imports(relative: str) -> set[str]:
     return found
 
 
-@pytest.mark.parametrize("module", ["payments/selectors.py", "web/selectors.py"])
+@pytest.mark.parametrize("module", ["payments/selectors.py", "web/selectors.py", "web/operator_selectors.py"])
 def test_a_selector_does_not_import_a_service(module):
     assert not any("services" in name for name in _imports(module)), _imports(module)
 
 
-def test_the_rules_module_reads_nothing():
-    names = _imports("payments/rules.py")
+@pytest.mark.parametrize("module", ["payments/rules.py", "payments/pricing.py", "web/charts.py"])
+def test_the_pure_modules_read_nothing(module):
+    names = _imports(module)
     assert not any(part in name for name in names for part in ("selectors", "services", "django.db", "settings"))

@@ -50,3 +50,27 @@ def test_a_missing_row_locks_nothing():
     with transaction.atomic():
         assert lock_payment(pk=123456, supplier_id=None) is None
         assert lock_anticipation(pk=123456) is None
+
+
+def test_locked_payment_brings_its_anticipation_so_the_request_needs_no_second_read(
+    supplier, django_assert_num_queries
+):
+    anticipated = AnticipationFactory(payment__supplier=supplier)
+    available = PaymentFactory(supplier=supplier)
+    with transaction.atomic():
+        with django_assert_num_queries(2):
+            locked = lock_payment(pk=anticipated.payment_id, supplier_id=supplier.pk, recipient="x@example.com")
+            free = lock_payment(pk=available.pk, supplier_id=supplier.pk, recipient="x@example.com")
+        with django_assert_num_queries(0):
+            assert locked.payment.anticipation.pk == anticipated.pk
+            with pytest.raises(Anticipation.DoesNotExist):
+                free.payment.anticipation
+
+
+def test_a_known_recipient_is_kept_and_an_unknown_one_is_read_with_the_payment(supplier):
+    payment = PaymentFactory(supplier=supplier)
+    with transaction.atomic():
+        assert lock_payment(pk=payment.pk, supplier_id=supplier.pk, recipient="given@example.com").recipient == (
+            "given@example.com"
+        )
+        assert lock_payment(pk=payment.pk, supplier_id=None).recipient == supplier.user.email

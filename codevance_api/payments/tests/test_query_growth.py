@@ -147,6 +147,10 @@ WEB_CASES = [
     Case("history", "supplier_web", "get", _list("/supplier/history/"), 200, 5),
     Case("queue", "operator_web", "get", _list("/operator/queue/"), 200, 6),
     Case("queue decision", "operator_web", "post", _queue_decision, 302, 8),
+    Case("language page", "supplier_web", "get", _list("/language/"), 200, 3),
+    Case("language switch", "supplier_web", "post",
+         # A change each time (pt-br, then en): an unchanged preference writes nothing.
+         lambda w, n: (w.with_every_kind(n), ("/language/", {"language": "pt-br" if n == 1 else "en"}))[1], 302, 4),
 ]
 
 

@@ -1,9 +1,10 @@
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from codevance_api.core.money import format_money
+from codevance_api.core.money import format_date, format_datetime, format_money
 from codevance_api.payments import business_days, pricing, selectors
 from codevance_api.payments.cnpj import format_cnpj
 from codevance_api.payments.models import PaymentStatus
@@ -13,10 +14,36 @@ register = template.Library()
 
 @register.filter
 def money(value) -> str:
-    """The pages' amounts (and the live quote's): core.money.format_money, "R$ 1,234.50"; "" for no value."""
+    """The pages' amounts (and the live quote's): core.money.format_money in the page's language,
+    "R$ 1.234,50" (pt-br) or "R$ 1,234.50" (en); "" for no value."""
     if value is None or value == "":
         return ""
-    return format_money(value, locale="en")
+    return format_money(value)
+
+
+@register.filter
+def day(value) -> str:
+    """The pages' dates: core.money.format_date in the page's language, "29/11/2026" or "29 Nov 2026"; ""
+    for no value. Attributes and form values stay ISO (`|date:"Y-m-d"`)."""
+    if not value:
+        return ""
+    return format_date(value)
+
+
+@register.filter
+def moment(value) -> str:
+    """The pages' times: core.money.format_datetime, "29/11/2026 14:05" or "29 Nov 2026 14:05"; "" for none."""
+    if not value:
+        return ""
+    return format_datetime(value)
+
+
+@register.filter
+def percent(fraction) -> str:
+    """A rate given as a fraction, as a percentage with two decimals: Decimal("0.4486") -> "44.86%"; "—" for None."""
+    if fraction is None or fraction == "":
+        return "—"
+    return f"{(Decimal(fraction) * 100).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP)}%"
 
 
 @register.filter
@@ -40,14 +67,14 @@ def payment_status_label(code: str) -> str:
         return code
 
 
-SHORT_STATUS_LABELS = {PaymentStatus.PENDING_CONFIRMATION: "Pending"}
+SHORT_STATUS_LABELS = {PaymentStatus.PENDING_CONFIRMATION: gettext_lazy("Pending")}
 
 
 @register.filter
 def short_status_label(status) -> str:
     """A payment state's name where space is short (tabs, cards): "Pending" for pending confirmation."""
     status = PaymentStatus(status)
-    return SHORT_STATUS_LABELS.get(status, status.label)
+    return str(SHORT_STATUS_LABELS.get(status, status.label))
 
 
 @register.filter
@@ -57,9 +84,9 @@ def business_day_note(day) -> str:
     if not day or business_days.is_business_day(day):
         return ""
     return _("%(date)s is not a business day (%(reason)s); the nearest earlier business day is %(previous)s.") % {
-        "date": day.isoformat(),
+        "date": format_date(day),
         "reason": business_days.closed_reason(day),
-        "previous": business_days.previous_business_day(day).isoformat(),
+        "previous": format_date(business_days.previous_business_day(day)),
     }
 
 

@@ -87,7 +87,7 @@ return problems;
 """
 
 
-def chromium_options(user_data_dir: Path, javascript: bool):
+def chromium_options(user_data_dir: Path, javascript: bool, language: str = "en-US"):
     from selenium.webdriver.chrome.options import Options
 
     options = Options()
@@ -103,18 +103,22 @@ def chromium_options(user_data_dir: Path, javascript: bool):
         "--disable-component-update",
         "--disable-sync",
         "--hide-scrollbars",
-        "--lang=en-US",
+        f"--lang={language}",
         f"--user-data-dir={user_data_dir}",
         f"--window-size={WINDOW[0]},{WINDOW[1]}",
     ]:
         options.add_argument(flag)
+    # What the browser sends as Accept-Language.
+    prefs = {"intl.accept_languages": language}
     if not javascript:
-        options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
+        prefs["profile.managed_default_content_settings.javascript"] = 2
+    options.add_experimental_option("prefs", prefs)
     return options
 
 
-def start_browser(tmp_path, monkeypatch, javascript=True):
-    """A headless Chromium driven by the system's chromedriver; skips (fails in CI) when they are absent."""
+def start_browser(tmp_path, monkeypatch, javascript=True, language="en-US"):
+    """A headless Chromium driven by the system's chromedriver, sending Accept-Language `language`; skips
+    (fails in CI) when they are absent."""
     if not (os.access(CHROMIUM, os.X_OK) and os.access(CHROMEDRIVER, os.X_OK)):
         service_missing(f"the browser tests need {CHROMIUM} and {CHROMEDRIVER} (Debian: chromium chromium-driver)")
     from selenium import webdriver
@@ -124,7 +128,8 @@ def start_browser(tmp_path, monkeypatch, javascript=True):
     monkeypatch.setenv("SE_OFFLINE", "true")
     user_data_dir = tmp_path / "chromium-profile"
     user_data_dir.mkdir()
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=chromium_options(user_data_dir, javascript))
+    options = chromium_options(user_data_dir, javascript, language)
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.set_page_load_timeout(30)
     return driver
 

@@ -53,6 +53,16 @@ def browser_without_javascript(tmp_path, monkeypatch):
 
 
 @pytest.fixture
+def brazilian_browser(tmp_path, monkeypatch):
+    """A Chromium whose Accept-Language is pt-BR."""
+    from .browser import Browser, start_browser
+
+    driver = start_browser(tmp_path, monkeypatch, language="pt-BR")
+    yield Browser(driver)
+    driver.quit()
+
+
+@pytest.fixture
 def demo_data(transactional_db):
     """The demo accounts and payments of `manage.py load_demo_data` (README), dated from today."""
     import os

@@ -135,7 +135,7 @@ def test_confirm_emails_the_supplier_after_commit(supplier, supplier_web, paymen
 
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == [supplier.user.email]
-    assert "R$ 984,00" in mail.outbox[0].body
+    assert "R$ 984.00" in mail.outbox[0].body  # the supplier saved no language: LANGUAGE_CODE (en in tests)
 
 
 def test_confirm_shows_the_result(supplier_web, payment):
@@ -143,7 +143,7 @@ def test_confirm_shows_the_result(supplier_web, payment):
 
     content = response.content.decode()
     assert "Anticipation requested: payment #" in content
-    assert "R$ 984.00 on 2024-09-15" in content
+    assert "R$ 984.00 on 15 Sep 2024" in content
     assert "Pending confirmation" in content
 
 

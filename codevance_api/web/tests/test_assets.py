@@ -36,6 +36,11 @@ def _pages(supplier, operator):
         (supplier.user, reverse("web:profile")),
         (operator, reverse("web:queue")),
         (operator, reverse("web:profile")),
+        (operator, reverse("web:operator_dashboard")),
+        (operator, reverse("web:operator_payments")),
+        (operator, reverse("web:operator_anticipations")),
+        (operator, reverse("web:operator_payment", args=[payment.pk])),
+        (operator, reverse("web:operator_supplier", args=[supplier.pk])),
     ]
 
 

@@ -13,6 +13,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from codevance_api.core.money import format_date
 from codevance_api.payments import selectors
 from codevance_api.payments.models import Anticipation, AnticipationStatus, RequestLog
 from codevance_api.payments.rules import BATCH_MAX_PAYMENTS
@@ -158,7 +159,7 @@ def test_payments_due_before_the_chosen_date_are_left_out_the_others_quoted(supp
     assert batch.payment_ids == [available[1].pk, available[2].pk]
     assert list(batch.left_out) == [available[0].pk]
     assert batch.left_out[available[0].pk].code == "new_due_date_not_before_due_date"
-    assert "1 payment cannot be anticipated to 2024-10-30 and is left out" in _text(response)
+    assert f"1 payment cannot be anticipated to {format_date(new_due_date)} and is left out" in _text(response)
 
 
 def test_weekend_date_with_business_days_only_is_refused_once_on_the_date(
@@ -196,7 +197,8 @@ def test_quote_is_the_api_batch_quote_per_payment_and_in_total(supplier, supplie
     assert batch.discount + batch.new_value == batch.face_value
     assert batch.new_value == sum(quote.new_value for quote in expected)
     text = _text(response)
-    assert "R$ 6,000.00" in text and f"Request 3 anticipations: receive {money(batch.new_value)} on 2024-09-25" in text
+    assert "R$ 6,000.00" in text
+    assert f"Request 3 anticipations: receive {money(batch.new_value)} on {format_date(new_due_date)}" in text
     assert not Anticipation.objects.exists()
 
 
@@ -256,7 +258,7 @@ def test_payment_that_became_unavailable_after_the_quote_makes_nothing_half_writ
     assert response.status_code == 409
     assert set(Anticipation.objects.values_list("payment_id", flat=True)) == {available[1].pk}
     text = _text(response)
-    assert "Nothing was requested: some payments can no longer be anticipated to 2024-09-25." in text
+    assert f"Nothing was requested: some payments can no longer be anticipated to {format_date(new_due_date)}." in text
     assert f"Payment #{available[1].pk}: Payment {available[1].pk} already has an anticipation" in text
     # The fresh quote offers the two still available.
     assert response.context["batch"].payment_ids == [available[0].pk, available[2].pk]

@@ -15,6 +15,7 @@ from django.utils import timezone
 from rest_framework.exceptions import Throttled
 
 from codevance_api.accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
+from codevance_api.core.money import format_datetime
 from codevance_api.web import errors
 from codevance_api.web.tests.conftest import logged_in
 from codevance_api.web.views import WebView
@@ -192,7 +193,7 @@ def test_locked_out_web_login_is_a_page_saying_when_to_retry(client, settings):
     text = _assert_site_page(locked, 429)
     wait = int(settings.AXES_COOLOFF_TIME.total_seconds())
     assert locked["Retry-After"] == str(wait)
-    retry_at = timezone.localtime(now + timedelta(seconds=wait)).strftime("%Y-%m-%d %H:%M")
+    retry_at = format_datetime(now + timedelta(seconds=wait))  # in the page's language (core/money.py)
     assert f"You can try again in {wait // 60} minutes, at {retry_at}." in text
 
 

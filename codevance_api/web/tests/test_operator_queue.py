@@ -6,6 +6,7 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
+from codevance_api.core.money import format_date
 from codevance_api.payments.models import Anticipation, AnticipationStatus, RequestLog, RequestLogAction
 from codevance_api.payments.tests.factories import AnticipationFactory, PaymentFactory, SupplierFactory
 
@@ -67,7 +68,9 @@ def test_queue_row_shows_supplier_values_dates_and_days_in_advance(operator_web,
     row = row[: row.index("</tr>")]
     assert "Acme Ltda" in row
     assert "R$ 1,000.00" in row and f"R$ {anticipation.new_value:,.2f}" in row
-    assert anticipation.payment.due_date.isoformat() in row and anticipation.new_due_date.isoformat() in row
+    # Shown as the page's language writes dates, each labelled with its ISO date.
+    for day in (anticipation.payment.due_date, anticipation.new_due_date):
+        assert f'<time datetime="{day.isoformat()}">{format_date(day)}</time>' in row
     assert re.search(r'<td class="num"[^>]*>10</td>', row)  # days early
 
 

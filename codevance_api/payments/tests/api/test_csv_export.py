@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from codevance_api.conftest import authenticated_client
 from codevance_api.payments.models import AnticipationStatus
 from codevance_api.payments.tests.factories import AnticipationFactory, PaymentFactory
 
@@ -99,3 +100,14 @@ def test_lists_without_csv_refuse_a_csv_accept_header_in_the_error_shape(operato
     response = operator_client.get("/api/anticipations/", HTTP_ACCEPT="text/csv")
     assert response.status_code == 406
     assert response.json()["code"] == "not_acceptable"
+
+
+def test_csv_stays_machine_readable_in_portuguese_iso_dates_and_dot_decimals(frozen_today, settings, supplier):
+    """The pages say "R$ 1.234,56" and "15/10/2024" in pt-BR; a CSV export never does (docs/api.md)."""
+    settings.LANGUAGE_CODE = "pt-br"
+    supplier.user.language = "pt-br"
+    supplier.user.save()
+    PaymentFactory(supplier=supplier, value=Decimal("1234.56"))  # due 2024-10-15
+    response = authenticated_client(supplier.user).get("/api/payments/?format=csv", HTTP_ACCEPT_LANGUAGE="pt-BR")
+    (row,) = _rows(response)
+    assert (row["value"], row["due_date"]) == ("1234.56", "2024-10-15")

@@ -102,8 +102,8 @@ def _statements(captured):
 
 
 def test_an_anticipation_request_reads_once_and_writes_three_rows(frozen_today, supplier, supplier_client):
-    """Authentication, the locked payment with its supplier's user (the email's recipient), the check
-    for an existing anticipation, then the anticipation, its log row and its notification."""
+    """Authentication, the locked payment with its anticipation if any (a supplier's own address is the
+    email's recipient, so no user is joined), then the anticipation, its log row and its notification."""
     payment = PaymentFactory(supplier=supplier, due_date=frozen_today + timedelta(days=30))
     with CaptureQueriesContext(connection) as captured:
         response = supplier_client.post(
@@ -111,8 +111,24 @@ def test_an_anticipation_request_reads_once_and_writes_three_rows(frozen_today, 
         )
     assert response.status_code == 201
     statements = _statements(captured)
-    assert len(statements) == 6, statements
+    assert len(statements) == 5, statements
     assert sum(sql.startswith("INSERT") for sql in statements) == 3
+    locked_read = statements[1]
+    assert "payments_anticipation" in locked_read and "accounts_user" not in locked_read, locked_read
+
+
+def test_an_operators_request_for_a_supplier_reads_the_recipient_with_the_locked_payment(
+    frozen_today, operator_client
+):
+    payment = PaymentFactory(due_date=frozen_today + timedelta(days=30))
+    with CaptureQueriesContext(connection) as captured:
+        response = operator_client.post(
+            "/api/anticipations/", {"payment": payment.pk, "new_due_date": str(frozen_today)}, format="json"
+        )
+    assert response.status_code == 201
+    statements = _statements(captured)
+    assert len(statements) == 5, statements
+    assert "accounts_user" in statements[1] and "payments_anticipation" in statements[1], statements[1]
 
 
 def test_a_decision_reads_once_and_writes_three_rows(frozen_today, operator_client):

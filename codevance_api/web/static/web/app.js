@@ -4,9 +4,12 @@
      picked weekend or holiday when business days are enforced (the server lists them).
    - The queue gets a "select all" checkbox.
    - A form marked data-submit-once (the batch confirmation) disables its button once sent, so a double
-     click sends it once; the server still answers a second copy without requesting anything twice. */
+     click sends it once; the server still answers a second copy without requesting anything twice.
+   Its own texts go through gettext(), translated by Django's JavaScriptCatalog (web/urls.py). */
 (function () {
   "use strict";
+  // Django's JavaScript catalogue (/jsi18n/, loaded before this file) defines gettext; without it, English.
+  var gettext = window.gettext || function (text) { return text; };
 
   function liveQuote(form) {
     var input = form.querySelector("input[name=new_due_date]");
@@ -47,7 +50,7 @@
         if (result.ok) { showQuote(result.body); } else { showError(result.body.message); }
       }).catch(function () {
         if (ticket !== latest) { return; }
-        showError("The quote could not be loaded: use the “See the quote” button.");
+        showError(gettext("The quote could not be loaded: use the “See the quote” button."));
       });
     }
 
