@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from django import forms
 from django.conf import settings
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from codevance_api.core.dates import today
@@ -56,25 +57,87 @@ class IdListField(forms.Field):
 
     widget = forms.MultipleHiddenInput
 
+    def too_many_message(self, count: int) -> str:
+        return gettext("Select at most %(max)d anticipations at a time (got %(count)d).") % {
+            "max": BATCH_MAX_PAYMENTS,
+            "count": count,
+        }
+
+    def not_an_id_message(self, item: str) -> str:
+        return gettext("%(item)r is not an anticipation number.") % {"item": item}
+
     def to_python(self, value):
         if not value:
             return []
         # The count first (issue 13, point 2): each id becomes a decision, an audit row and an email.
         if len(value) > BATCH_MAX_PAYMENTS:
-            raise forms.ValidationError(
-                _("Select at most %(max)d anticipations at a time (got %(count)d).")
-                % {"max": BATCH_MAX_PAYMENTS, "count": len(value)},
-                code="max_length",
-            )
+            raise forms.ValidationError(self.too_many_message(len(value)), code="max_length")
         ids = []
         for item in value:
             parsed = parse_id(item)
             if parsed is None:
-                raise forms.ValidationError(
-                    _("%(item)r is not an anticipation number.") % {"item": item}, code="invalid"
-                )
+                raise forms.ValidationError(self.not_an_id_message(item), code="invalid")
             ids.append(parsed)
         return list(dict.fromkeys(ids))
+
+
+class PaymentIdListField(IdListField):
+    """The payments picked for a batch anticipation (checkboxes `payment`), at most BATCH_MAX_PAYMENTS
+    (rules.check_batch_size, checked here before any per-payment work); duplicates are dropped."""
+
+    def too_many_message(self, count: int) -> str:
+        return gettext("Select at most %(max)d payments at a time (got %(count)d).") % {
+            "max": BATCH_MAX_PAYMENTS,
+            "count": count,
+        }
+
+    def not_an_id_message(self, item: str) -> str:
+        return gettext("%(item)r is not a payment number.") % {"item": item}
+
+
+def _new_due_date_field(*, required: bool) -> forms.DateField:
+    return forms.DateField(
+        label=_("New due date"),
+        required=required,
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date", "min": today().isoformat()}, format="%Y-%m-%d"),
+        error_messages={
+            "required": _("Pick the date you want to be paid."),
+            "invalid": _("Enter a date as YYYY-MM-DD."),
+        },
+    )
+
+
+class BatchAnticipationForm(forms.Form):
+    """The batch anticipation page: which payments (`payment`, repeated, or `all=1` for every available
+    one) and the date to be paid on (`new_due_date`; today when left out, as the overview's figure).
+
+    With `confirm=True` (the POST that makes the request) the ids and the date are required and
+    `all` is refused: the supplier confirms exactly the payments whose quote it saw.
+    """
+
+    payment = PaymentIdListField(required=False, label=_("Selected payments"))
+    all = forms.BooleanField(required=False)
+    new_due_date = forms.DateField()  # replaced in __init__ (its `min` is today's date)
+
+    def __init__(self, *args, confirm: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.confirm = confirm
+        self.fields["new_due_date"] = _new_due_date_field(required=confirm)
+
+    def clean_new_due_date(self):
+        return self.cleaned_data.get("new_due_date") or today()
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        if self.confirm and data.get("all"):
+            raise forms.ValidationError(_("Confirm the payments listed in the quote, not every available one."),
+                                        code="invalid")
+        if not data.get("all") and not data.get("payment"):
+            self.add_error("payment", _("Select at least one available payment."))
+        return data
 
 
 class DecisionForm(forms.Form):

@@ -237,3 +237,128 @@ def parse_queue_supplier(*, user, raw: str | None) -> Supplier | None:
             _("Unknown supplier %(value)r.") % {"value": raw}, field="supplier", code="does_not_exist"
         )
     return supplier
+
+
+# --- Anticipating several payments at once ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BatchQuote:
+    """What anticipating several payments to `new_due_date` would pay, for the batch page.
+
+    `quotes` are the payments that can be anticipated to that date (rules.PaymentQuote, in the order
+    asked); `left_out` maps each payment that cannot to the domain error naming the rule (its code
+    and message: already anticipated, due date reached or not after the new date, discount over the
+    value, not visible). Totals in R$ (Decimal, 2 places; face_value == discount + new_value).
+    """
+
+    new_due_date: date
+    quotes: list[rules.PaymentQuote]
+    left_out: dict[int, ApplicationError]
+
+    @property
+    def payment_ids(self) -> list[int]:
+        return [quote.payment for quote in self.quotes]
+
+    @property
+    def face_value(self) -> Decimal:
+        return sum((quote.value for quote in self.quotes), Decimal("0.00"))
+
+    @property
+    def discount(self) -> Decimal:
+        return sum((quote.discount for quote in self.quotes), Decimal("0.00"))
+
+    @property
+    def new_value(self) -> Decimal:
+        return sum((quote.new_value for quote in self.quotes), Decimal("0.00"))
+
+
+def supplier_available_payment_ids(*, user, supplier: Supplier, limit: int = rules.BATCH_MAX_PAYMENTS):
+    """The ids of the supplier's available payments, due soonest first, at most `limit` (a batch's bound).
+
+    Result: (ids, more), `more` telling whether further available payments were left out by the
+    bound. One query whatever the number of payments. Raises nothing.
+    """
+    ids = list(
+        supplier_payments(user=user, supplier=supplier, status=PaymentStatus.AVAILABLE)
+        .order_by("due_date", "id")
+        .values_list("pk", flat=True)[: limit + 1]
+    )
+    return ids[:limit], len(ids) > limit
+
+
+# How many times the batch quote is asked again after leaving out the payments it refused: a second
+# refusal only happens when another request changed a payment in between.
+BATCH_QUOTE_ATTEMPTS = 3
+
+
+def supplier_batch_quote(*, user, payment_ids: list[int], new_due_date: date, on: date | None = None) -> BatchQuote:
+    """Quote `payment_ids` (1 to BATCH_MAX_PAYMENTS distinct ids) to `new_due_date`, leaving out and
+    explaining the ones that cannot be anticipated to it instead of refusing them all.
+
+    The quote is the API's batch quote (payments.selectors.payment_quote_batch: visibility, then
+    rules.anticipation_quote for each); what it refuses is set aside in `left_out` and the rest is
+    quoted again, so a supplier anticipating "everything available" to a date is offered every
+    payment that date allows. One query per attempt (at most BATCH_QUOTE_ATTEMPTS), whatever the
+    number of payments. Raises what applies to the whole batch: ValidationFailed 400 `too_many`
+    (field `payments`), `not_a_business_day` (field `new_due_date`, with ANTICIPATION_BUSINESS_DAYS_ONLY),
+    Forbidden 403; rules.BatchRejected 400 when payments keep changing under it.
+    """
+    remaining, left_out = list(payment_ids), {}
+    for attempt in range(BATCH_QUOTE_ATTEMPTS):
+        if not remaining:
+            break
+        try:
+            quotes = selectors.payment_quote_batch(user=user, payment_ids=remaining, new_due_date=new_due_date, on=on)
+        except rules.BatchRejected as rejected:
+            if attempt == BATCH_QUOTE_ATTEMPTS - 1:
+                raise
+            left_out.update(rejected.failures)
+            remaining = [pk for pk in remaining if pk not in rejected.failures]
+            continue
+        return BatchQuote(new_due_date=new_due_date, quotes=quotes, left_out=left_out)
+    return BatchQuote(new_due_date=new_due_date, quotes=[], left_out=left_out)
+
+
+def supplier_already_requested(*, user, supplier: Supplier, payment_ids: list[int], new_due_date: date) -> bool:
+    """Whether every payment of `payment_ids` is the supplier's and already has a pending anticipation
+    to `new_due_date`: the same batch confirmed twice (a double click, a resent form). One query."""
+    ids = set(payment_ids)
+    pending = (
+        selectors.anticipation_list(user=user, status=AnticipationStatus.PENDING_CONFIRMATION)
+        .filter(supplier=supplier, payment_id__in=ids, new_due_date=new_due_date)
+        .order_by()
+        .count()
+    )
+    return bool(ids) and pending == len(ids)
+
+
+@dataclass(frozen=True)
+class RequestedBatch:
+    """The payments of a batch request as they are now (each with its derived `status` and, when it
+    has one, its `anticipation`), with the totals of their pending anticipations (R$, Decimal)."""
+
+    payments: list[Payment]
+
+    @property
+    def pending(self) -> list[Payment]:
+        return [payment for payment in self.payments if payment.status == PaymentStatus.PENDING_CONFIRMATION]
+
+    @property
+    def face_value(self) -> Decimal:
+        return sum((payment.value for payment in self.pending), Decimal("0.00"))
+
+    @property
+    def new_value(self) -> Decimal:
+        return sum((payment.anticipation.new_value for payment in self.pending), Decimal("0.00"))
+
+    @property
+    def discount(self) -> Decimal:
+        return self.face_value - self.new_value
+
+
+def supplier_requested_batch(*, user, supplier: Supplier, payment_ids: list[int]) -> RequestedBatch:
+    """The supplier's own payments among `payment_ids` (others' and unknown ids are simply absent),
+    due soonest first, with their anticipations. One query whatever their number. Raises nothing."""
+    payments = supplier_payments(user=user, supplier=supplier).filter(pk__in=payment_ids).order_by("due_date", "id")
+    return RequestedBatch(payments=list(payments))

@@ -4,7 +4,10 @@ Every rule (who sees what, what may be anticipated, the price, decisions) is in 
 rules, services and selectors, exactly the code the API runs."""
 
 import math
+from decimal import Decimal
+from urllib.parse import urlencode
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -28,18 +31,18 @@ from codevance_api.accounts.password_reset import (
     password_reset_request,
 )
 from codevance_api.core.dates import today
-from codevance_api.core.errors import ApplicationError, NotFound, ValidationFailed
+from codevance_api.core.errors import ApplicationError, Conflict, NotFound, ValidationFailed
 from codevance_api.core.exceptions import error_body
 from codevance_api.core.net import client_ip
-from codevance_api.core.throttling import write_wait
+from codevance_api.core.throttling import rate_limit_wait, write_wait
 from codevance_api.core.ranges import parse_id
-from codevance_api.payments import selectors, services
+from codevance_api.payments import business_days, rules, selectors, services
 from codevance_api.payments.models import AnticipationStatus, PaymentStatus
 from codevance_api.payments.serializers import quote_data
 
 from . import selectors as web_selectors
 from .errors import error_page, throttled_page
-from .forms import AnticipationDateForm, DecisionForm, LanguageForm
+from .forms import AnticipationDateForm, BatchAnticipationForm, DecisionForm, LanguageForm, PaymentIdListField
 from .templatetags.web import business_day_note, day, money, short_status_label
 
 PAGE_SIZE = 10
@@ -235,6 +238,7 @@ class PaymentListView(SupplierView):
             "status": status,
             "status_label": PaymentStatus(status).label if status else _("All"),
             "tabs": tabs,
+            "available_count": counts[PaymentStatus.AVAILABLE.value].count,
             "sort": sort,
             "columns": {column: _sort_link(column, sort) for column in ("due_date", "value")},
         }
@@ -373,6 +377,170 @@ class HistoryView(SupplierView):
     def get(self, request):
         logs = web_selectors.supplier_history(user=request.user, supplier=self.supplier)
         return render(request, "web/history.html", {"page": paginate(request, logs, per_page=20)})
+
+
+class BatchAnticipateView(SupplierView):
+    """Anticipate several payments to one date: GET shows the quote of the selected payments (`payment`,
+    repeated) or of every available one (`all=1`) to `new_due_date` (today by default), payment by
+    payment and in total; POST confirms exactly the quoted payments through services.anticipation_request_batch
+    (all or nothing), then sends the supplier to the page listing what was requested."""
+
+    def get(self, request):
+        data = request.GET.copy()
+        if "new_due_date" not in data:
+            data["new_due_date"] = today().isoformat()  # shown in the date field: the overview's "today"
+        form = BatchAnticipationForm(data)
+        if not form.is_valid():
+            return self._render(form, status=400)
+        return self._quote(form)
+
+    def post(self, request):
+        wait = write_wait(request.user)
+        if wait is not None:
+            return too_many_requests(request, wait, _("Too many requests from your account."))
+        form = BatchAnticipationForm(request.POST, confirm=True)
+        if not form.is_valid():
+            return self._render(form, status=400)
+        payment_ids, new_due_date = form.cleaned_data["payment"], form.cleaned_data["new_due_date"]
+        try:
+            anticipations = services.anticipation_request_batch(
+                actor=request.user, payment_ids=payment_ids, new_due_date=new_due_date
+            )
+        except (rules.BatchRejected, Conflict) as error:
+            if self._sent_twice(error, payment_ids, new_due_date):
+                messages.info(request, _("These anticipations had already been requested (the confirmation was "
+                                         "sent twice): nothing new was requested."))
+                return redirect(requested_url(payment_ids))
+            problem = _("Nothing was requested: some payments can no longer be anticipated to %(date)s. "
+                        "Check the new quote below and confirm again.") % {"date": day(new_due_date)}
+            return self._quote(form, problem=problem, status=409)
+        except ApplicationError as error:
+            # A rule on the whole batch (not a business day, too many payments): nothing was written.
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+            return self._render(form, status=error.status_code)
+        total = sum((anticipation.new_value for anticipation in anticipations), Decimal("0.00"))
+        messages.success(
+            request,
+            ngettext(
+                "Anticipation requested for %(count)d payment: you would receive %(total)s on %(date)s. "
+                "An operator will approve or deny it; we emailed you a copy.",
+                "Anticipations requested for %(count)d payments: you would receive %(total)s on %(date)s. "
+                "An operator will approve or deny each; we emailed you a copy of each.",
+                len(anticipations),
+            ) % {"count": len(anticipations), "total": money(total), "date": day(new_due_date)},
+        )
+        return redirect(requested_url(payment_ids))
+
+    def _sent_twice(self, error, payment_ids, new_due_date) -> bool:
+        failures = getattr(error, "failures", None)
+        if failures is not None:
+            if any(failure.code != "payment_already_anticipated" for failure in failures.values()):
+                return False
+        elif error.code != "payment_already_anticipated":
+            return False
+        return web_selectors.supplier_already_requested(
+            user=self.request.user, supplier=self.supplier, payment_ids=payment_ids, new_due_date=new_due_date
+        )
+
+    def _quote(self, form, problem: str | None = None, status: int = 200):
+        data = form.cleaned_data
+        capped = False
+        if data.get("all"):
+            payment_ids, capped = web_selectors.supplier_available_payment_ids(
+                user=self.request.user, supplier=self.supplier
+            )
+        else:
+            payment_ids = data["payment"]
+        if not payment_ids:
+            return self._render(form, payment_ids=[], status=status, problem=problem)
+        try:
+            batch = web_selectors.supplier_batch_quote(
+                user=self.request.user, payment_ids=payment_ids, new_due_date=data["new_due_date"]
+            )
+        except ApplicationError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+            return self._render(form, payment_ids=payment_ids, status=error.status_code, problem=problem)
+        if not batch.quotes and len({failure.code for failure in batch.left_out.values()}) == 1:
+            # Every payment refused for the same reason (a date in the past, after every due date...):
+            # one message on the date rather than the same one per payment.
+            failure = next(iter(batch.left_out.values()))
+            if failure.field in form.fields:
+                form.add_error(failure.field, failure.message)
+                status = status if status != 200 else failure.status_code
+        return self._render(form, payment_ids=payment_ids, batch=batch, capped=capped, status=status, problem=problem)
+
+    def _render(self, form, *, payment_ids=None, batch=None, capped=False, status=200, problem=None):
+        data = getattr(form, "cleaned_data", {})
+        context = {
+            "form": form,
+            "all": bool(data.get("all")) and not form.confirm,
+            "payment_ids": payment_ids if payment_ids is not None else data.get("payment", []),
+            "batch": batch,
+            "capped": capped,
+            "max_payments": rules.BATCH_MAX_PAYMENTS,
+            "problem": problem,
+            "business_days_only": business_days.business_days_only(),
+            "monthly_rate_percent": format((settings.ANTICIPATION_MONTHLY_RATE * 100).normalize(), "f"),
+        }
+        return render(self.request, "web/anticipate_batch.html", context, status=status)
+
+
+def requested_url(payment_ids: list[int]) -> str:
+    """The address of the page listing what a batch request asked for: `?payment=` once per id."""
+    return f"{reverse('web:anticipate_batch_requested')}?{urlencode([('payment', pk) for pk in payment_ids])}"
+
+
+class BatchRequestedView(SupplierView):
+    """What a batch request asked for (`?payment=` once per id, at most BATCH_MAX_PAYMENTS): each payment
+    as it is now, and the totals of the pending requests. Another supplier's ids are not shown."""
+
+    def get(self, request):
+        field = PaymentIdListField(required=True)
+        try:
+            payment_ids = field.clean(request.GET.getlist("payment"))
+        except forms.ValidationError as error:
+            raise ValidationFailed(" ".join(error.messages), field="payment", code="invalid")
+        requested = web_selectors.supplier_requested_batch(
+            user=request.user, supplier=self.supplier, payment_ids=payment_ids
+        )
+        return render(request, "web/anticipate_batch_requested.html", {"requested": requested})
+
+
+# --- Every user ------------------------------------------------------------------------------
+
+
+# The rate of password changes per account: the "auth" scope, as the API's token endpoints.
+PROFILE_RATE_SCOPE = "auth"
+
+
+class ProfileView(LoginRequiredMixin, auth_views.PasswordChangeView):
+    """`/profile/`: who the user is (email, role, its supplier company and CNPJ) and a password change.
+
+    Django's PasswordChangeView: the old password must be right (a form error otherwise), the new one
+    passes AUTH_PASSWORD_VALIDATORS, and the session survives the change (update_session_auth_hash).
+    Each attempt counts against the "auth" rate of the account (THROTTLE_AUTH_RATE): a stolen
+    session cannot guess the old password at speed. Over it: the 429 page with Retry-After.
+    """
+
+    template_name = "web/profile.html"
+    success_url = reverse_lazy("web:profile")
+
+    def post(self, request, *args, **kwargs):
+        wait = rate_limit_wait(scope=PROFILE_RATE_SCOPE, ident=f"password-change:user:{request.user.pk}")
+        if wait is not None:
+            return too_many_requests(request, wait, _("Too many password change attempts."))
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, _("Your password was changed. You are still logged in here."))
+        return response
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context.update(supplier=selectors.supplier_of(user), operator=selectors.user_is_operator(user))
+        return context
 
 
 # --- Operator area --------------------------------------------------------------------------

@@ -1,18 +1,14 @@
 """The web area driven in a real headless Chromium (Debian's chromium + chromium-driver) against a live server.
 
-A screenshot of every page visited is saved under test-artifacts/screenshots/ (git-ignored)."""
+A screenshot of every page visited is saved under test-artifacts/screenshots/ (git-ignored). The
+browser, its fixtures and the layout check are in browser.py and conftest.py."""
 
-import os
 import re
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core import mail
-from django.core.management import call_command
 
-from codevance_api.conftest import service_missing
 from codevance_api.accounts.models import User
 from codevance_api.core.dates import today
 from codevance_api.core.money import format_date
@@ -20,136 +16,9 @@ from codevance_api.payments import selectors
 from codevance_api.payments.models import Anticipation, AnticipationStatus, Payment
 from codevance_api.web.templatetags.web import money
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
-SCREENSHOTS = Path(settings.BASE_DIR) / "test-artifacts" / "screenshots"
-WINDOW = (1000, 800)
-WAIT_SECONDS = 10
-
-SUPPLIER = ("user01@email.com", "user01")
-OPERATOR = ("operator01@email.com", "operator01")
+from .browser import OPERATOR, SUPPLIER
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _chromium_options(user_data_dir: Path, javascript: bool, language: str = "en-US"):
-    from selenium.webdriver.chrome.options import Options
-
-    options = Options()
-    options.binary_location = CHROMIUM
-    for flag in [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        f"--lang={language}",
-        f"--user-data-dir={user_data_dir}",
-        f"--window-size={WINDOW[0]},{WINDOW[1]}",
-    ]:
-        options.add_argument(flag)
-    # What the browser sends as Accept-Language.
-    prefs = {"intl.accept_languages": language}
-    if not javascript:
-        prefs["profile.managed_default_content_settings.javascript"] = 2
-    options.add_experimental_option("prefs", prefs)
-    return options
-
-
-def _start_browser(tmp_path, monkeypatch, javascript=True, language="en-US"):
-    if not (os.access(CHROMIUM, os.X_OK) and os.access(CHROMEDRIVER, os.X_OK)):
-        service_missing(f"the browser tests need {CHROMIUM} and {CHROMEDRIVER} (Debian: chromium chromium-driver)")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    # The driver is the system's: Selenium Manager must never look for (or download) one.
-    monkeypatch.setenv("SE_OFFLINE", "true")
-    user_data_dir = tmp_path / "chromium-profile"
-    user_data_dir.mkdir()
-    options = _chromium_options(user_data_dir, javascript, language)
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    driver.set_page_load_timeout(30)
-    return driver
-
-
-@pytest.fixture
-def browser(tmp_path, monkeypatch):
-    driver = _start_browser(tmp_path, monkeypatch)
-    yield Browser(driver)
-    driver.quit()
-
-
-@pytest.fixture
-def browser_without_javascript(tmp_path, monkeypatch):
-    driver = _start_browser(tmp_path, monkeypatch, javascript=False)
-    yield Browser(driver)
-    driver.quit()
-
-
-@pytest.fixture
-def brazilian_browser(tmp_path, monkeypatch):
-    """A Chromium whose Accept-Language is pt-BR."""
-    driver = _start_browser(tmp_path, monkeypatch, language="pt-BR")
-    yield Browser(driver)
-    driver.quit()
-
-
-@pytest.fixture
-def demo_data(transactional_db):
-    call_command("load_demo_data", stdout=open(os.devnull, "w"))
-
-
-class Browser:
-    def __init__(self, driver):
-        self.driver = driver
-
-    def find(self, css):
-        from selenium.webdriver.common.by import By
-
-        return self.driver.find_element(By.CSS_SELECTOR, css)
-
-    def text(self, css="body") -> str:
-        return " ".join(self.find(css).text.split())
-
-    def wait_for(self, condition, message):
-        from selenium.webdriver.support.ui import WebDriverWait
-
-        return WebDriverWait(self.driver, WAIT_SECONDS).until(lambda driver: condition(), message)
-
-    def click(self, css):
-        """Click something that loads a new page, and wait until the new page has loaded.
-
-        The old page is marked; a new document has a fresh `window`, without the mark."""
-        self.driver.execute_script("window.__oldPage = true;")
-        self.find(css).click()
-        self.wait_for(self._new_page_loaded, f"clicking {css} loaded no new page")
-
-    def _new_page_loaded(self) -> bool:
-        from selenium.common.exceptions import WebDriverException
-
-        try:
-            return self.driver.execute_script("return !window.__oldPage && document.readyState === 'complete';")
-        except WebDriverException:
-            return False  # the page is being replaced right now
-
-    def screenshot(self, name):
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        self.driver.save_screenshot(str(SCREENSHOTS / f"{name}.png"))
-
-    def log_in(self, live_server, email, password):
-        self.driver.get(f"{live_server.url}/")
-        assert "/login/" in self.driver.current_url
-        self.find("#id_username").send_keys(email)
-        self.find("#id_password").send_keys(password)
-        self.click("form[action='/login/'] button[type=submit]")
-
-    def log_out(self):
-        self.click("form.logout button")
-        assert "/login/" in self.driver.current_url
 
 
 def test_supplier_anticipates_after_the_quote_and_operator_approves(live_server, demo_data, browser):

@@ -2,7 +2,7 @@
 dashboard, both lists with a filter, a search and their CSV, and the links between the pages.
 
 Screenshots at 1280 px wide (the whole page) go to test-artifacts/screenshots/operator-*.png;
-docs/screenshots/ holds copies. Shares the driver set-up of test_browser.py."""
+docs/screenshots/ holds copies. Shares the driver set-up of browser.py."""
 
 import csv
 import io
@@ -16,7 +16,7 @@ from codevance_api.accounts.models import User
 from codevance_api.payments.models import Anticipation, AnticipationStatus, Payment, Supplier
 from codevance_api.web.operator_selectors import operator_dashboard
 from codevance_api.web.templatetags.web import money, percent
-from codevance_api.web.tests import test_browser as shared
+from codevance_api.web.tests import browser as shared
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -25,7 +25,7 @@ WIDE, PHONE = 1280, 390
 
 @pytest.fixture
 def browser(tmp_path, monkeypatch):
-    driver = shared._start_browser(tmp_path, monkeypatch)
+    driver = shared.start_browser(tmp_path, monkeypatch)
     driver.set_window_size(WIDE, 900)
     yield shared.Browser(driver)
     driver.quit()

@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import pytest
@@ -70,7 +71,7 @@ def test_queue_row_shows_supplier_values_dates_and_days_in_advance(operator_web,
     # Shown as the page's language writes dates, each labelled with its ISO date.
     for day in (anticipation.payment.due_date, anticipation.new_due_date):
         assert f'<time datetime="{day.isoformat()}">{format_date(day)}</time>' in row
-    assert '<td class="num">10</td>' in row
+    assert re.search(r'<td class="num"[^>]*>10</td>', row)  # days early
 
 
 def test_queue_filters_by_supplier(operator_web, pending):

@@ -3,6 +3,8 @@
      server's, computed by services.anticipation_quote; nothing is computed here), and marks a
      picked weekend or holiday when business days are enforced (the server lists them).
    - The queue gets a "select all" checkbox.
+   - A form marked data-submit-once (the batch confirmation) disables its button once sent, so a double
+     click sends it once; the server still answers a second copy without requesting anything twice.
    Its own texts go through gettext(), translated by Django's JavaScriptCatalog (web/urls.py). */
 (function () {
   "use strict";
@@ -82,7 +84,26 @@
     });
   }
 
+  function submitOnce(form) {
+    form.addEventListener("submit", function (event) {
+      if (form.getAttribute("data-sent")) { event.preventDefault(); return; }
+      form.setAttribute("data-sent", "true");
+      form.querySelectorAll("button[type=submit]").forEach(function (button) {
+        button.setAttribute("aria-disabled", "true");
+      });
+    });
+    // Back to this page from the browser's cache: it may be sent again (the server answers a copy once).
+    window.addEventListener("pageshow", function (event) {
+      if (!event.persisted) { return; }
+      form.removeAttribute("data-sent");
+      form.querySelectorAll("button[type=submit]").forEach(function (button) {
+        button.removeAttribute("aria-disabled");
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("form[data-submit-once]").forEach(submitOnce);
     document.querySelectorAll("form[data-quote-url]").forEach(liveQuote);
     document.querySelectorAll(".queue-form").forEach(selectAll);
   });
