@@ -24,6 +24,10 @@ def _demo_payment(value: str) -> int:
     return Payment.objects.get(supplier__user__email=SUPPLIER[0], value=value).pk
 
 
+def _demo_supplier() -> int:
+    return Payment.objects.filter(supplier__user__email=SUPPLIER[0]).values_list("supplier_id", flat=True).first()
+
+
 ANONYMOUS_PAGES = [
     ("login", "/login/"),
     ("password-reset", "/password-reset/"),
@@ -53,6 +57,11 @@ SUPPLIER_PAGES = [
 
 OPERATOR_PAGES = [
     ("queue", "/operator/queue/"),
+    ("operator-dashboard", "/operator/"),
+    ("operator-payments", "/operator/payments/"),
+    ("operator-anticipations", "/operator/anticipations/"),
+    ("operator-payment", lambda: f"/operator/payments/{_demo_payment('3000.00')}/"),
+    ("operator-supplier", lambda: f"/operator/suppliers/{_demo_supplier()}/"),
     ("profile-operator", "/profile/"),
 ]
 
