@@ -83,6 +83,9 @@ def budget_create(*, actor, month, amount: Decimal, supplier_id: int | None = No
     amount = _check_amount(amount, field="amount", maximum=MAX_BUDGET_AMOUNT)
     _check_supplier(supplier_id)
     key = BudgetKey(rules.month_of(month), supplier_id)
+    # A second budget of the same month and supplier is refused as such, whatever its amount.
+    if Budget.objects.filter(month=key.month, supplier_id=supplier_id).exists():
+        raise _budget_exists(key)
     _check_covers_used(key, amount)
     try:
         with transaction.atomic():

@@ -1,12 +1,15 @@
 """/api/webhooks/: operators register, list, show and delete webhook endpoints."""
 
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
+from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
 from codevance_api.core.schema import JSON, error_example, error_responses
 from codevance_api.idempotency.views import IdempotentWritesMixin
+from codevance_api.payments.selectors import user_is_operator
 
 from . import selectors, services
 from .serializers import (
@@ -36,6 +39,16 @@ DELIVERY = (
     "`Codevance-Signature: t=<unix time>,v1=<hex HMAC-SHA256 of \"<t>.<body>\" keyed with the secret>`; a "
     "delivery that does not get a 2xx is retried with backoff (docs/notifications.md)."
 )
+
+
+class WebhookOperatorsOnly(BasePermission):
+    """Webhook endpoints answer operators only: anyone else gets 403 `operators_only`, whatever the body."""
+
+    message = _("Only operators can manage webhooks.")
+    code = "operators_only"
+
+    def has_permission(self, request, view):
+        return user_is_operator(request.user)
 
 
 @extend_schema_view(
@@ -99,6 +112,8 @@ class WebhookEndpointViewSet(
 ):
     """/api/webhooks/: list, register, show, delete (operators)."""
 
+    # Refused before the body is read or validated (and on OPTIONS): a supplier learns nothing of the form.
+    permission_classes = viewsets.GenericViewSet.permission_classes + [WebhookOperatorsOnly]
     serializer_class = WebhookEndpointOutputSerializer
     lookup_value_converter = "id"
 

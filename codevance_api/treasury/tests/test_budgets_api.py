@@ -201,3 +201,13 @@ def test_another_operator_sees_and_changes_the_same_budgets(frozen_today):
     budget = BudgetFactory(month=OCT)
     client = authenticated_client(UserFactory(is_operator=True))
     assert [row["id"] for row in client.get("/api/budgets/").json()["results"]] == [budget.pk]
+
+
+@pytest.mark.parametrize("amount", ["0.01", "90000.00"])
+def test_a_second_budget_of_a_month_is_budget_exists_whatever_its_amount(frozen_today, operator_client, amount):
+    BudgetFactory(month=date(2024, 10, 1), amount=Decimal("990.00"))
+    AnticipationFactory(payment__due_date=date(2024, 10, 30), new_due_date=date(2024, 10, 5),
+                        status=AnticipationStatus.APPROVED)  # 10.00 used already
+    response = operator_client.post("/api/budgets/", {"month": "2024-10", "amount": amount}, format="json")
+    assert response.status_code == 409
+    assert response.json()["code"] == "budget_exists"

@@ -92,3 +92,18 @@ def test_delete_removes_the_endpoint_and_its_deliveries(operator_client):
     assert not WebhookEndpoint.objects.exists() and not WebhookDelivery.objects.exists()
     assert operator_client.delete(f"/api/webhooks/{endpoint.pk}/").status_code == 404
     assert operator_client.get(f"/api/webhooks/{endpoint.pk}/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "body", [{}, {"url": "x"}, {"url": "http://127.0.0.1:9/h", "events": ["anticipation.approved"]}]
+)
+def test_a_supplier_is_refused_before_the_body_is_validated(supplier_client, body):
+    response = supplier_client.post("/api/webhooks/", body, format="json")
+    assert response.status_code == 403
+    assert response.json()["code"] == "operators_only"
+
+
+def test_a_supplier_learns_nothing_of_the_form_from_options_or_malformed_json(supplier_client):
+    assert supplier_client.options("/api/webhooks/").status_code == 403
+    response = supplier_client.generic("POST", "/api/webhooks/", "{not json", content_type="application/json")
+    assert response.status_code == 403
