@@ -25,3 +25,13 @@ class IsOperatorToDecide(BasePermission):
 
     def has_permission(self, request, view):
         return request.method in SAFE_METHODS or user_is_operator(request.user)
+
+
+class OperatorsOnly(BasePermission):
+    """Operators only: anyone else gets 403 `operators_only`, before the body is read or validated (OPTIONS
+    included), so a supplier learns nothing of the form. Subclasses name what is refused in `message`."""
+
+    code = "operators_only"
+
+    def has_permission(self, request, view):
+        return user_is_operator(request.user)

@@ -8,13 +8,12 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
-from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
 from codevance_api.core.pagination import PageNumberPagination
 from codevance_api.core.schema import JSON, error_example, error_responses
 from codevance_api.idempotency.views import IdempotentWritesMixin
-from codevance_api.payments.selectors import user_is_operator
+from codevance_api.payments import permissions
 
 from . import selectors, services
 from .serializers import (
@@ -25,14 +24,10 @@ from .serializers import (
 )
 
 
-class OperatorsOnly(BasePermission):
+class OperatorsOnly(permissions.OperatorsOnly):
     """The treasury's endpoints answer operators only: a supplier gets 403 `operators_only`."""
 
     message = _("Only operators can see or change budgets and auto-approval rules.")
-    code = "operators_only"
-
-    def has_permission(self, request, view):
-        return user_is_operator(request.user)
 
 
 def _validated(serializer_class, request, *, partial=False):

@@ -4,12 +4,11 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
-from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
 from codevance_api.core.schema import JSON, error_example, error_responses
 from codevance_api.idempotency.views import IdempotentWritesMixin
-from codevance_api.payments.selectors import user_is_operator
+from codevance_api.payments.permissions import OperatorsOnly
 
 from . import selectors, services
 from .serializers import (
@@ -41,14 +40,10 @@ DELIVERY = (
 )
 
 
-class WebhookOperatorsOnly(BasePermission):
+class WebhookOperatorsOnly(OperatorsOnly):
     """Webhook endpoints answer operators only: anyone else gets 403 `operators_only`, whatever the body."""
 
     message = _("Only operators can manage webhooks.")
-    code = "operators_only"
-
-    def has_permission(self, request, view):
-        return user_is_operator(request.user)
 
 
 @extend_schema_view(
