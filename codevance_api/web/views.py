@@ -109,13 +109,14 @@ class OperatorView(LoginRequiredMixin, WebView):
 
 
 class HomeView(LoginRequiredMixin, WebView):
-    """The landing page sends each user to its area."""
+    """The landing page sends each user to its area: a supplier to its overview, an operator to the operator
+    dashboard (fresh-user review: the dashboard, not the queue, is where an operator's day starts)."""
 
     def get(self, request):
         if selectors.supplier_of(request.user) is not None:
             return redirect("web:overview")
         if selectors.user_is_operator(request.user):
-            return redirect("web:queue")
+            return redirect("web:operator_dashboard")
         raise PermissionDenied(_("Your account is neither a supplier nor an operator: there is nothing for it here."))
 
 

@@ -57,13 +57,13 @@ def test_supplier_login_lands_on_the_overview(supplier):
     assert landing["Location"] == reverse("web:overview")
 
 
-def test_operator_login_lands_on_the_queue(operator):
+def test_operator_login_lands_on_the_operator_dashboard(operator):
     client = Client()
 
     response = client.post(reverse("web:login"), {"username": operator.email, "password": DEFAULT_PASSWORD})
     landing = client.get(response["Location"])
 
-    assert landing["Location"] == reverse("web:queue")
+    assert landing["Location"] == reverse("web:operator_dashboard")
 
 
 def test_login_email_is_case_insensitive(supplier):

@@ -72,9 +72,10 @@ def test_supplier_anticipates_after_the_quote_and_operator_approves(live_server,
     browser.screenshot("06-history")
     browser.log_out()
 
-    # The operator logs in, finds the request in the queue and approves it.
+    # The operator logs in on the dashboard, finds the request in the queue and approves it.
     browser.log_in(live_server, *OPERATOR)
-    assert browser.driver.current_url.endswith("/operator/queue/")
+    assert browser.driver.current_url.endswith("/operator/")
+    browser.click("nav.mainnav a[href='/operator/queue/']")
     row = f"[data-testid=anticipation-{anticipation.pk}]"
     assert money(expected.new_value) in browser.text(row)
     assert f" {expected.days} Approve" in browser.text(row)
