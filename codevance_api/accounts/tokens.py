@@ -22,6 +22,7 @@ is dead too. Access tokens already issued live on until they expire (`JWT_ACCESS
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 from rest_framework_simplejwt import serializers
 from rest_framework_simplejwt.exceptions import AuthenticationFailed, TokenError
 from rest_framework_simplejwt.settings import api_settings
@@ -32,7 +33,33 @@ from rest_framework_simplejwt.utils import datetime_from_epoch, get_md5_hash_pas
 from .models import RevokedTokenFamily
 
 FAMILY_CLAIM = "family"
-BLACKLISTED = "Token is blacklisted"
+BLACKLISTED = _("Token is blacklisted")
+
+# Every message of simplejwt that can reach a client (401s of the token endpoints and of the JWT
+# authentication), marked here so that makemessages puts them in our catalogue with a reviewed pt-BR
+# translation: our LOCALE_PATHS catalogue is read before simplejwt's own, whose pt_BR leaves some
+# empty and words others half in English ("Token está na blacklist"). simplejwt formats the two with
+# `{}` after translating them, so the translations keep the `{}`. Source: fresh-user review, point 5.
+SIMPLEJWT_CLIENT_MESSAGES = (
+    gettext_noop("Authorization header must contain two space-delimited values"),
+    gettext_noop("Given token not valid for any token type"),
+    gettext_noop("Token contained no recognizable user identification"),
+    gettext_noop("User not found"),
+    gettext_noop("User is inactive"),
+    gettext_noop("The user's password has been changed."),
+    gettext_noop("Token is invalid"),
+    gettext_noop("Token is expired"),
+    gettext_noop("Token is invalid or expired"),
+    gettext_noop("Invalid algorithm specified"),
+    gettext_noop("No active account found with the given credentials"),
+    gettext_noop("No active account found for the given token."),
+    gettext_noop("Token is blacklisted"),
+    gettext_noop("Token has no id"),
+    gettext_noop("Token has no type"),
+    gettext_noop("Token has wrong type"),
+    gettext_noop("Token has no '{}' claim"),
+    gettext_noop("Token '{}' claim has expired"),
+)
 
 
 class _SignedRefreshToken(RefreshToken):
