@@ -83,7 +83,7 @@ def can_anticipate(*, payment_id: int | None, due_date: date, has_anticipation: 
 
     Arguments: the payment's id (only for the message), its due date, whether it already has an
     anticipation (of any status), and the day judged. Result: an Eligibility whose refusal is a
-    Conflict (409) with code `payment_already_anticipated` (checked first) or
+    Conflict (409) on field `payment` with code `payment_already_anticipated` (checked first) or
     `payment_due_date_reached` (due_date <= on). Source: "Filtering payments" (status A: no
     anticipation, due date not reached) and "Creating anticipations" (one anticipation per payment).
     """
@@ -93,6 +93,7 @@ def can_anticipate(*, payment_id: int | None, due_date: date, has_anticipation: 
                 _("Payment %(id)s already has an anticipation: only available payments can be anticipated.")
                 % {"id": payment_id},
                 code="payment_already_anticipated",
+                field="payment",
             )
         )
     if due_date <= on:
@@ -104,6 +105,7 @@ def can_anticipate(*, payment_id: int | None, due_date: date, has_anticipation: 
                 )
                 % {"id": payment_id, "due_date": due_date, "today": on},
                 code="payment_due_date_reached",
+                field="payment",
             )
         )
     return Eligibility()
@@ -292,10 +294,10 @@ def decision_refusal(
     """Why anticipation `anticipation_id` cannot get `decision` ("A" or "D") on day `on`; None when it can.
 
     Arguments: the anticipation's id and current status, the decision, its payment's id and due
-    date, the anticipation's new due date, and the day judged. Result: None, or a Conflict (409)
-    with code `anticipation_already_decided` (not pending), `payment_not_operable` (approving a
-    payment whose due date is reached) or `new_due_date_passed` (approving a requested date that
-    has passed). Denying a pending anticipation is always possible.
+    date, the anticipation's new due date, and the day judged. Result: None, or a Conflict (409) on
+    field `status` (the decision refused) with code `anticipation_already_decided` (not pending),
+    `payment_not_operable` (approving a payment whose due date is reached) or `new_due_date_passed`
+    (approving a requested date that has passed). Denying a pending anticipation is always possible.
     Source: "Updating anticipations" of the original documentation (a pending "PC" anticipation
     becomes "A" or "D"); deciding once and refusing to approve what can no longer be paid early
     are this service's refinements (formerly inline in services.anticipation_decide).
@@ -305,6 +307,7 @@ def decision_refusal(
         return Conflict(
             _("Anticipation %(id)s was already decided (%(status)s).") % {"id": anticipation_id, "status": label},
             code="anticipation_already_decided",
+            field="status",
         )
     if decision == AnticipationStatus.APPROVED:
         if due_date <= on:
@@ -315,11 +318,13 @@ def decision_refusal(
                 )
                 % {"id": payment_id, "due_date": due_date},
                 code="payment_not_operable",
+                field="status",
             )
         if new_due_date < on:
             return Conflict(
                 _("The requested date %(date)s has passed: the request cannot be approved.") % {"date": new_due_date},
                 code="new_due_date_passed",
+                field="status",
             )
     return None
 

@@ -51,7 +51,9 @@ MAX_DUE_DATE_HORIZON = rules.MAX_DUE_DATE_HORIZON  # one home: payments/rules.py
 def _does_not_exist(field: str, pk) -> ValidationFailed:
     # The same answer whether the object does not exist or belongs to another supplier,
     # so that a supplier cannot probe other companies' ids.
-    return ValidationFailed(f'Invalid pk "{pk}" - object does not exist.', field=field, code="does_not_exist")
+    return ValidationFailed(
+        _('Invalid pk "%(pk)s" - object does not exist.') % {"pk": pk}, field=field, code="does_not_exist"
+    )
 
 
 def _require_operator_or_supplier(actor) -> None:
@@ -150,13 +152,15 @@ def anticipation_request(*, actor, payment_id: int, new_due_date: date) -> Antic
 
 
 def _write_requests(
-    *, payments: list[Payment], new_values: list[Decimal], new_due_date: date, actor, recipients: list[str] | None
+    *, payments: list[Payment], new_values: list[Decimal], new_due_date: date, actor, recipients: list[str] | None,
+    field: str = "payment",
 ) -> list[Anticipation]:
     """The rows of anticipation requests, already checked: the pending anticipations, their "R" log rows
     and (unless `recipients` is None) their notifications and webhook deliveries. At most five queries
     whatever the number (three INSERTs, the webhook endpoints, their deliveries). Call
-    inside a transaction. Raises Conflict 409 `payment_already_anticipated` when the unique
-    constraint refuses one (a concurrent request slipped past the checks: SQLite has no row locks).
+    inside a transaction. Raises Conflict 409 `payment_already_anticipated` on `field` (the request's
+    field naming the payments: `payment`, or a batch's `payments`) when the unique constraint refuses
+    one (a concurrent request slipped past the checks: SQLite has no row locks).
     """
     try:
         # No savepoint (two round trips fewer): on an IntegrityError the whole request rolls back anyway.
@@ -181,10 +185,7 @@ def _write_requests(
             }
         else:
             message = _("One of the payments already has an anticipation: only available payments can be anticipated.")
-        raise Conflict(
-            message,
-            code="payment_already_anticipated",
-        )
+        raise Conflict(message, code="payment_already_anticipated", field=field)
     logs = RequestLog.objects.bulk_create(
         [
             RequestLog(
@@ -238,6 +239,7 @@ def _write_decisions(
         raise Conflict(
             _("Another decision was recorded at the same time: nothing was decided, try again."),
             code="anticipation_already_decided",
+            field="status",
         )
     if recipients is not None:
         notifications_create(logs=logs, recipients=recipients)
@@ -409,8 +411,9 @@ def _decide_locked(*, actor, anticipations: list[Anticipation], status: str, rea
             # The one-first-approval-per-operator constraint: a concurrent approval by the same
             # operator slipped past the checks (SQLite has no row locks).
             raise Conflict(
-                "You already approved this anticipation: a second, different operator must approve it.",
+                _("You already approved this anticipation: a second, different operator must approve it."),
                 code="second_approver_required",
+                field="status",
             )
         for anticipation, log in zip(awaiting, firsts_written):
             anticipation.approvals = [Approval(operator=actor.pk, email=actor.email, at=log.created_at)]
@@ -578,6 +581,7 @@ def anticipation_request_batch(*, actor, payment_ids: list[int], new_due_date: d
             new_due_date=new_due_date,
             actor=actor,
             recipients=recipients,
+            field="payments",
         )
         _auto_approve(
             anticipations=anticipations, due_dates=[payments[pk].due_date for pk in payment_ids], recipients=recipients

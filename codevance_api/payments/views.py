@@ -96,12 +96,16 @@ ALREADY_ANTICIPATED = error_example(
     409,
     code="payment_already_anticipated",
     message="Payment 1 already has an anticipation: only available payments can be anticipated.",
+    errors={"payment": ["Payment 1 already has an anticipation: only available payments can be anticipated."]},
 )
 DUE_DATE_REACHED = error_example(
     "due date reached",
     409,
     code="payment_due_date_reached",
     message="Payment 1 is due on 2024-09-15, which is not after today (2024-09-15): it can no longer be anticipated.",
+    errors={"payment": [
+        "Payment 1 is due on 2024-09-15, which is not after today (2024-09-15): it can no longer be anticipated."
+    ]},
 )
 INVALID_STATUS = error_example(
     "unknown status",
@@ -374,14 +378,17 @@ _ANTICIPATION = dict(
                                         message="Only operators can approve or deny anticipations.")],
                     409: [
                         error_example("already decided", 409, code="anticipation_already_decided",
-                                      message="Anticipation 7 was already decided (approved)."),
+                                      message="Anticipation 7 was already decided (approved).",
+                                      errors={"status": ["Anticipation 7 was already decided (approved)."]}),
                         error_example("over the budget", 409, code="budget_exceeded",
                                       message="Approving anticipation 7 (R$ 984.00) would exceed the overall budget "
                                       "of 2024-09: only R$ 500.00 remains.",
                                       remaining="500.00", month="2024-09", supplier=None),
                         error_example("same operator twice", 409, code="second_approver_required",
                                       message="You already approved anticipation 7: a second, different operator "
-                                      "must approve it."),
+                                      "must approve it.",
+                                      errors={"status": ["You already approved anticipation 7: a second, different "
+                                                         "operator must approve it."]}),
                     ],
                 },
             ),

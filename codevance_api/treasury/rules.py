@@ -171,12 +171,13 @@ def needs_two_approvals(*, new_value: Decimal, dual_control_above: Decimal | Non
 def second_approval_refusal(*, anticipation_id: int, actor_id: int, approver_ids: list[int]) -> Conflict | None:
     """Why the operator `actor_id` cannot approve anticipation `anticipation_id`, whose approvals so far
     are by `approver_ids`, when it needs two: they already approved it (409
-    `second_approver_required`). None when they may. Raises nothing. Source: issue 16, point 3.
+    `second_approver_required` on field `status`). None when they may. Raises nothing. Source: issue 16, point 3.
     """
     if actor_id in approver_ids:
         return Conflict(
             _("You already approved anticipation %(id)s: a second, different operator must approve it.")
             % {"id": anticipation_id},
             code="second_approver_required",
+            field="status",
         )
     return None
