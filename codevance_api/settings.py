@@ -146,7 +146,8 @@ MIDDLEWARE = [
     # The language from the cookie, Accept-Language or LANGUAGE_CODE; a logged-in user's saved
     # preference wins after AuthenticationMiddleware (and in the API's JWT authentication).
     "django.middleware.locale.LocaleMiddleware",
-    "django.middleware.common.CommonMiddleware",
+    # Django's, but a slashless API URL is a JSON 308 (core/slashes.py).
+    "codevance_api.core.slashes.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "codevance_api.core.locale.UserLanguageMiddleware",
