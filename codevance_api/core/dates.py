@@ -1,6 +1,15 @@
+import re
 from datetime import date, datetime
 
+from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
+from rest_framework import serializers
+
+# A date from a client, in every input (API bodies, query filters, web forms): exactly YYYY-MM-DD, ASCII digits.
+ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+DATE_FORMAT_MESSAGE = gettext_lazy("Use the format YYYY-MM-DD.")
 
 
 def today() -> date:
@@ -26,3 +35,54 @@ def month_start(day: date, *, months_back: int = 0) -> date:
 def last_months(day: date, count: int = 12) -> list[date]:
     """The first days of the `count` months ending with `day`'s month, oldest first. Raises nothing."""
     return [month_start(day, months_back=back) for back in range(count - 1, -1, -1)]
+
+
+def parse_iso_date(raw) -> date:
+    """The date a client wrote as YYYY-MM-DD (surrounding spaces ignored): the one parser of every date input,
+    API bodies, query filters and web forms alike (fresh-user review, point 1).
+
+    Raises django.core.exceptions.ValidationError with code `invalid` ("Use the format YYYY-MM-DD.") for
+    anything else ("", "2026-2-3", "30/02/2026", not a string), and code `date_does_not_exist` for a
+    well-formed date that is not in the calendar (2026-02-30, 2026-13-01, 2026-00-10, 2025-02-29, year 0000).
+    """
+    text = raw.strip() if isinstance(raw, str) else None
+    if text is None or not ISO_DATE.match(text):
+        raise ValidationError(DATE_FORMAT_MESSAGE, code="invalid")
+    try:
+        return date(int(text[:4]), int(text[5:7]), int(text[8:]))
+    except ValueError:
+        raise ValidationError(
+            gettext("The date %(value)s does not exist: check the day and the month.") % {"value": text},
+            code="date_does_not_exist",
+        )
+
+
+class IsoDateFormField(forms.DateField):
+    """A form field (web forms, django-filter's filters) taking exactly YYYY-MM-DD through parse_iso_date;
+    empty is None (then `required` decides). Its widget is the browser's date picker, written ISO."""
+
+    widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime):
+            return value.date()
+        if isinstance(value, date):
+            return value
+        return parse_iso_date(value)
+
+
+class IsoDateField(serializers.DateField):
+    """A DRF date input taking exactly YYYY-MM-DD through parse_iso_date (the same messages and codes as
+    the forms and filters); written back as YYYY-MM-DD."""
+
+    def to_internal_value(self, value):
+        if isinstance(value, datetime):
+            self.fail("datetime")
+        if isinstance(value, date):
+            return value
+        try:
+            return parse_iso_date(value)
+        except ValidationError as error:
+            raise serializers.ValidationError(error.messages, code=error.code)

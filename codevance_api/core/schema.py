@@ -59,9 +59,9 @@ ERROR_DESCRIPTIONS = {
 }
 
 ERROR_EXAMPLES = {
-    400: {"code": "validation_error", "message": "new_due_date: Date has wrong format. Use one of these formats "
-          "instead: YYYY-MM-DD.", "errors": {"new_due_date": [
-              "Date has wrong format. Use one of these formats instead: YYYY-MM-DD."]}},
+    400: {"code": "validation_error", "message": "new_due_date: The date 2026-02-30 does not exist: check the day "
+          "and the month.", "errors": {"new_due_date": [
+              "The date 2026-02-30 does not exist: check the day and the month."]}},
     401: {"code": "not_authenticated", "message": "Authentication credentials were not provided."},
     403: {"code": "permission_denied", "message": "Only operators and suppliers may use this API."},
     404: {"code": "not_found", "message": "No Payment matches the given query."},

@@ -9,6 +9,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 
+from codevance_api.core.dates import IsoDateFormField
 from codevance_api.core.errors import ValidationFailed
 from codevance_api.core.ranges import MAX_ID
 
@@ -117,13 +118,19 @@ class FilterSet(django_filters.FilterSet):
         return cls._form_class
 
 
-def _date_range(field_name: str, lookup: str, label: str) -> tuple[django_filters.DateFilter, ...]:
+class IsoDateFilter(django_filters.DateFilter):
+    """A date in the query string: exactly YYYY-MM-DD, with the messages of every date input (core/dates.py)."""
+
+    field_class = IsoDateFormField
+
+
+def _date_range(field_name: str, lookup: str, label: str) -> tuple[IsoDateFilter, ...]:
     """The `<x>_after` and `<x>_before` pair of one date (inclusive on both ends)."""
     return (
-        django_filters.DateFilter(field_name=field_name, lookup_expr=f"{lookup}gte",
-                                  help_text=f"{label} on or after this date (YYYY-MM-DD)."),
-        django_filters.DateFilter(field_name=field_name, lookup_expr=f"{lookup}lte",
-                                  help_text=f"{label} on or before this date (YYYY-MM-DD)."),
+        IsoDateFilter(field_name=field_name, lookup_expr=f"{lookup}gte",
+                      help_text=f"{label} on or after this date (YYYY-MM-DD)."),
+        IsoDateFilter(field_name=field_name, lookup_expr=f"{lookup}lte",
+                      help_text=f"{label} on or before this date (YYYY-MM-DD)."),
     )
 
 

@@ -10,6 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from drf_spectacular.extensions import OpenApiSerializerExtension, OpenApiSerializerFieldExtension
 from rest_framework import serializers
 
+from codevance_api.core.dates import IsoDateField
 from codevance_api.core.ranges import MAX_ID
 
 from .cnpj import format_cnpj
@@ -165,7 +166,7 @@ class AmountFieldSchema(OpenApiSerializerFieldExtension):
 
 class PaymentCreateSerializer(StrictSerializer):
     supplier = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
-    due_date = serializers.DateField(
+    due_date = IsoDateField(
         help_text=f"Today or later, at most {MAX_DUE_DATE_HORIZON.days} days ahead (YYYY-MM-DD)."
     )
     value = AmountField(max_digits=12, decimal_places=2, min_value=MIN_PAYMENT_VALUE, max_value=MAX_PAYMENT_VALUE)
@@ -186,7 +187,7 @@ class AnticipationOutputSerializer(ModelOutputSerializer):
 
 class AnticipationRequestSerializer(StrictSerializer):
     payment = serializers.IntegerField(min_value=1, max_value=MAX_ID)
-    new_due_date = serializers.DateField()
+    new_due_date = IsoDateField()
 
 
 class AnticipationDecisionSerializer(StrictSerializer):
@@ -241,7 +242,7 @@ MAX_BATCH_SIZE = BATCH_MAX_PAYMENTS  # one home: payments/rules.py
 
 
 class QuoteQuerySerializer(serializers.Serializer):
-    new_due_date = serializers.DateField(
+    new_due_date = IsoDateField(
         required=False, help_text="The date to be paid on (YYYY-MM-DD); today when left out."
     )
 
@@ -307,12 +308,12 @@ class PaymentIdsFieldSchema(OpenApiSerializerFieldExtension):
 
 class BatchAnticipationRequestSerializer(StrictSerializer):
     payments = PaymentIdsField(help_text=f"1 to {MAX_BATCH_SIZE} distinct payment ids.")
-    new_due_date = serializers.DateField()
+    new_due_date = IsoDateField()
 
 
 class BatchQuoteRequestSerializer(StrictSerializer):
     payments = PaymentIdsField(help_text=f"1 to {MAX_BATCH_SIZE} distinct payment ids.")
-    new_due_date = serializers.DateField(required=False, help_text="Today when left out.")
+    new_due_date = IsoDateField(required=False, help_text="Today when left out.")
 
 
 class QuoteTotalsSerializer(serializers.Serializer):

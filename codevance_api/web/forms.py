@@ -8,7 +8,7 @@ from django.conf import settings
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from codevance_api.core.dates import today
+from codevance_api.core.dates import IsoDateFormField, today
 from codevance_api.core.ranges import ID_PATTERN, parse_id
 from codevance_api.payments import business_days
 from codevance_api.payments.models import REASON_MAX_LENGTH, AnticipationStatus, Payment
@@ -22,14 +22,10 @@ SINGLE_DECISION = re.compile(rf"^(?P<id>{ID_PATTERN}):(?P<decision>A|D)$")
 
 
 class AnticipationDateForm(forms.Form):
-    new_due_date = forms.DateField(
+    new_due_date = IsoDateFormField(
         label=_("New due date"),
-        input_formats=["%Y-%m-%d"],
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={
-            "required": _("Pick the date you want to be paid."),
-            "invalid": _("Enter a date as YYYY-MM-DD."),
-        },
+        error_messages={"required": _("Pick the date you want to be paid.")},
     )
 
     def __init__(self, *args, payment: Payment, **kwargs):
@@ -95,16 +91,12 @@ class PaymentIdListField(IdListField):
         return gettext("%(item)r is not a payment number.") % {"item": item}
 
 
-def _new_due_date_field(*, required: bool) -> forms.DateField:
-    return forms.DateField(
+def _new_due_date_field(*, required: bool) -> IsoDateFormField:
+    return IsoDateFormField(
         label=_("New due date"),
         required=required,
-        input_formats=["%Y-%m-%d"],
         widget=forms.DateInput(attrs={"type": "date", "min": today().isoformat()}, format="%Y-%m-%d"),
-        error_messages={
-            "required": _("Pick the date you want to be paid."),
-            "invalid": _("Enter a date as YYYY-MM-DD."),
-        },
+        error_messages={"required": _("Pick the date you want to be paid.")},
     )
 
 

@@ -80,7 +80,7 @@ def test_quote_step_with_malformed_date_shows_the_format(supplier_web, payment):
     response = supplier_web.get(_anticipate_url(payment), {"new_due_date": "15/09/2024"})
 
     assert response.status_code == 400
-    assert "Enter a date as YYYY-MM-DD." in response.content.decode()
+    assert "Use the format YYYY-MM-DD." in response.content.decode()
 
 
 def test_quote_step_with_empty_date_asks_for_one(supplier_web, payment):
@@ -221,7 +221,7 @@ def test_live_quote_malformed_date_is_a_400_naming_the_field(supplier_web, payme
     response = _quote(supplier_web, payment, "tomorrow")
 
     assert response.status_code == 400
-    assert response.json()["errors"] == {"new_due_date": ["Enter a date as YYYY-MM-DD."]}
+    assert response.json()["errors"] == {"new_due_date": ["Use the format YYYY-MM-DD."]}
 
 
 def test_live_quote_of_a_pending_payment_is_a_409(supplier, supplier_web, frozen_today):

@@ -146,7 +146,7 @@ def test_quote_to_a_date_in_the_past_is_one_error_on_the_date(supplier_web, avai
 def test_quote_to_a_badly_written_date_names_the_format(supplier_web, available):
     response = supplier_web.get(BATCH, {"all": "1", "new_due_date": "15/09/2024"})
     assert response.status_code == 400
-    assert "Enter a date as YYYY-MM-DD." in _text(response)
+    assert "Use the format YYYY-MM-DD." in _text(response)
 
 
 def test_payments_due_before_the_chosen_date_are_left_out_the_others_quoted(supplier_web, available, frozen_today):
