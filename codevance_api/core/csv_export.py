@@ -26,10 +26,14 @@ class _Echo:
         return value
 
 
-def _local(value):
+def local_moment(value):
+    """An aware moment in local time, ISO 8601 with its offset, as the JSON shows it; other values as they are."""
     if isinstance(value, datetime) and timezone.is_aware(value):
         return timezone.localtime(value).isoformat()
     return value
+
+
+_local = local_moment
 
 
 def local_date(value):
@@ -37,9 +41,29 @@ def local_date(value):
     return timezone.localdate(value).isoformat() if isinstance(value, datetime) else value
 
 
-def column(header: str, source: str, convert=_local):
-    """A CSV column named `header` from the values_list field `source`, written through `convert`."""
+def column(header: str, source, convert=_local):
+    """A CSV column named `header` from the values_list field `source` (or a tuple of fields, whose values
+    `convert` takes in order), written through `convert`."""
     return (header, source, convert)
+
+
+def csv_rows(queryset, columns) -> tuple[list[str], Iterator[list]]:
+    """(header, rows) of `queryset` for stream_csv: the one engine of every CSV (API and web).
+
+    `columns` are `column(...)` triples or plain values_list names (also the header). Rows are read
+    lazily through a server-side iterator in chunks of CHUNK_SIZE, so memory stays flat. Raises
+    nothing until iterated.
+    """
+    plan = []
+    for entry in columns:
+        header, source, convert = entry if isinstance(entry, tuple) else column(entry, entry)
+        plan.append((header, (source,) if isinstance(source, str) else tuple(source), convert))
+    sources = list(dict.fromkeys(name for _, names, _ in plan for name in names))
+    positions = [([sources.index(name) for name in names], convert) for _, names, convert in plan]
+    rows = queryset.values_list(*sources).iterator(chunk_size=CHUNK_SIZE)
+    return [header for header, _, _ in plan], (
+        [convert(*(row[i] for i in indexes)) for indexes, convert in positions] for row in rows
+    )
 
 
 def safe_cell(value):
@@ -96,12 +120,7 @@ class CSVExportMixin:
     csv_columns: list = []
 
     def csv_rows(self, queryset):
-        columns = [entry if isinstance(entry, tuple) else column(entry, entry) for entry in self.csv_columns]
-        header = [name for name, _, _ in columns]
-        sources = list(dict.fromkeys(source for _, source, _ in columns))
-        plan = [(sources.index(source), convert) for _, source, convert in columns]
-        rows = queryset.values_list(*sources).iterator(chunk_size=CHUNK_SIZE)
-        return header, ([convert(row[index]) for index, convert in plan] for row in rows)
+        return csv_rows(queryset, self.csv_columns)
 
     def get_renderers(self):
         renderers = super().get_renderers()

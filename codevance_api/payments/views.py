@@ -17,12 +17,12 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from codevance_api.core.csv_export import CSVExportMixin, column, local_date
+from codevance_api.core.csv_export import CSVExportMixin
 from codevance_api.core.dates import today
 from codevance_api.core.schema import JSON, BatchErrorSerializer, error_example, error_responses
 from codevance_api.idempotency.views import IdempotentWritesMixin
 
-from . import selectors, services
+from . import exports, selectors, services
 from .filters import AnticipationFilter, PaymentFilter, RequestLogFilter
 from .models import AnticipationStatus
 from .permissions import IsOperatorToDecide
@@ -452,9 +452,8 @@ class PaymentViewSet(
     lookup_value_converter = "id"  # <id:pk>: an integer id within the column (core.ranges), else 404
     count_cache_name = "payments"
     csv_filename = "payments.csv"
-    # The JSON row's columns, in its order and formats.
-    csv_columns = ["id", "supplier", column("creation_date", "creation_date", local_date), "due_date", "value",
-                   "status", column("created_at", "creation_date")]
+    # The JSON row's columns, in its order and formats, then the supplier's and the anticipation's (exports.py).
+    csv_columns = exports.PAYMENT_CSV_COLUMNS
 
     def get_queryset(self):
         return selectors.payment_list(user=self.request.user)
@@ -573,8 +572,7 @@ class RequestLogViewSet(CountedListMixin, CSVExportMixin, mixins.ListModelMixin,
     filterset_class = RequestLogFilter
     count_cache_name = "logs"
     csv_filename = "logs.csv"
-    csv_columns = ["id", "anticipation", column("created_at", "created_at", local_date), "user", "action", "reason",
-                   column("timestamp", "created_at"), "rule"]
+    csv_columns = exports.REQUEST_LOG_CSV_COLUMNS
 
     def get_queryset(self):
         return selectors.request_log_list(user=self.request.user)

@@ -9,7 +9,6 @@ audit log's approval row (at most one per anticipation, a database constraint), 
 `update_date`, which saving the row again would move.
 """
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -29,11 +28,9 @@ from django.db.models import (
 )
 from django.db.models.functions import TruncMonth
 
-from codevance_api.core.csv_export import CHUNK_SIZE, local_date
 from codevance_api.core.dates import last_months, local_midnight, month_start, today
 from codevance_api.core.errors import ValidationFailed
 from codevance_api.payments import pricing, selectors
-from codevance_api.payments.cnpj import format_cnpj
 from codevance_api.payments.filters import OperatorAnticipationFilter, OperatorPaymentFilter
 from codevance_api.payments.models import Anticipation, AnticipationStatus, Payment, RequestLogAction, Supplier
 
@@ -328,70 +325,6 @@ def operator_anticipation_list(*, user, data) -> QuerySet[Anticipation]:
     anticipations = with_decision_moment(selectors.anticipation_list(user=user))
     anticipations = anticipations.select_related("payment__supplier")
     return _filtered(OperatorAnticipationFilter, data, anticipations)
-
-
-def _iso(value):
-    return value.isoformat() if value is not None else ""
-
-
-def _plain(value):
-    return "" if value is None else str(value)
-
-
-def _amount(value):
-    """An amount as the CSV writes it: a dot, two decimals ("1234.50"); "" for none."""
-    return "" if value is None else str(cents(value))
-
-
-def _discount(value, new_value):
-    return _amount(value - new_value)
-
-
-# (header, values_list source or sources, convert): ISO dates, amounts with a dot and two decimals.
-PAYMENT_CSV_COLUMNS = [
-    ("id", "id", _plain),
-    ("supplier_id", "supplier_id", _plain),
-    ("supplier", "supplier__corporate_name", _plain),
-    ("cnpj", "supplier__reg_number", format_cnpj),
-    ("created", "creation_date", local_date),
-    ("due_date", "due_date", _iso),
-    ("value", "value", _amount),
-    ("status", "status", _plain),
-    ("anticipation_status", "anticipation__status", _plain),
-    ("new_due_date", "anticipation__new_due_date", _iso),
-    ("new_value", "anticipation__new_value", _amount),
-]
-ANTICIPATION_CSV_COLUMNS = [
-    ("id", "id", _plain),
-    ("payment", "payment_id", _plain),
-    ("supplier_id", "supplier_id", _plain),
-    ("supplier", "supplier__corporate_name", _plain),
-    ("cnpj", "supplier__reg_number", format_cnpj),
-    ("requested", "creation_date", local_date),
-    ("status", "status", _plain),
-    ("decided", "decided_at", local_date),
-    ("due_date", "payment__due_date", _iso),
-    ("new_due_date", "new_due_date", _iso),
-    ("value", "original_value", _amount),
-    ("new_value", "new_value", _amount),
-    ("discount", ("original_value", "new_value"), _discount),
-]
-
-
-def csv_rows(queryset: QuerySet, columns) -> tuple[list[str], Iterator[list]]:
-    """(header, rows) of `queryset` for core.csv_export.stream_csv.
-
-    `columns` are (header, source, convert) triples: `source` a values_list name, or a tuple of
-    names whose values are passed to `convert` in order. Rows are read lazily through a
-    server-side iterator in chunks of CHUNK_SIZE, so memory stays flat. Raises nothing until iterated.
-    """
-    plan = [(header, (source,) if isinstance(source, str) else source, convert) for header, source, convert in columns]
-    sources = list(dict.fromkeys(name for _, names, _ in plan for name in names))
-    positions = [([sources.index(name) for name in names], convert) for _, names, convert in plan]
-    rows = queryset.values_list(*sources).iterator(chunk_size=CHUNK_SIZE)
-    return [header for header, _, _ in plan], (
-        [convert(*(row[i] for i in indexes)) for indexes, convert in positions] for row in rows
-    )
 
 
 # --- One supplier, one payment --------------------------------------------------------------------

@@ -11,12 +11,12 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from codevance_api.core.csv_export import stream_csv
+from codevance_api.core.csv_export import csv_rows, stream_csv
 from codevance_api.core.dates import today
 from codevance_api.core.errors import ValidationFailed
 from codevance_api.core.money import format_month
 from codevance_api.core.ranges import parse_id
-from codevance_api.payments import selectors
+from codevance_api.payments import exports, selectors
 from codevance_api.payments.models import AnticipationStatus, PaymentStatus
 from codevance_api.treasury import selectors as treasury_selectors
 
@@ -134,7 +134,7 @@ class FilteredListView(OperatorAreaView):
         try:
             rows = self.rows(request)
             if request.GET.get("format") == "csv":
-                header, lines = ops.csv_rows(rows, self.csv_columns)
+                header, lines = csv_rows(rows, self.csv_columns)
                 return stream_csv(header=header, rows=lines, filename=self.csv_filename)
             context["page"] = paginate(request, rows, per_page=LIST_PAGE_SIZE)
         except ValidationFailed as error:
@@ -150,7 +150,7 @@ class FilteredListView(OperatorAreaView):
 class OperatorPaymentListView(FilteredListView):
     template_name = "web/operator_payments.html"
     csv_filename = "payments.csv"
-    csv_columns = ops.PAYMENT_CSV_COLUMNS
+    csv_columns = exports.PAYMENT_CSV_COLUMNS
 
     def rows(self, request):
         return ops.operator_payment_list(user=request.user, data=request.GET)
@@ -169,7 +169,7 @@ class OperatorPaymentListView(FilteredListView):
 class OperatorAnticipationListView(FilteredListView):
     template_name = "web/operator_anticipations.html"
     csv_filename = "anticipations.csv"
-    csv_columns = ops.ANTICIPATION_CSV_COLUMNS
+    csv_columns = exports.ANTICIPATION_CSV_COLUMNS
 
     def rows(self, request):
         return ops.operator_anticipation_list(user=request.user, data=request.GET)

@@ -155,11 +155,12 @@ def test_payments_csv_has_the_filtered_set_on_every_page_with_iso_dates_and_dot_
     assert len(rows) == LIST_PAGE_SIZE + 2
     approved = next(row for row in rows if row["id"] == str(world["beta_approved"].payment_id))
     assert approved == {
-        "id": str(world["beta_approved"].payment_id), "supplier_id": str(world["beta"].pk),
-        "supplier": "Beta Insumos S.A.", "cnpj": "12.ABC.345/01DE-35", "created": "2024-09-15",
-        "due_date": "2024-10-15", "value": "1000.00", "status": "AN", "anticipation_status": "A",
-        "new_due_date": "2024-10-05", "new_value": "990.00",
+        "id": str(world["beta_approved"].payment_id), "supplier": str(world["beta"].pk),
+        "creation_date": "2024-09-15", "due_date": "2024-10-15", "value": "1000.00", "status": "AN",
+        "created_at": approved["created_at"], "supplier_name": "Beta Insumos S.A.", "cnpj": "12.ABC.345/01DE-35",
+        "anticipation_status": "A", "new_due_date": "2024-10-05", "new_value": "990.00",
     }
+    assert approved["created_at"].startswith("2024-09-15T")
     assert {row["value"] for row in rows} >= {"1234.50", "2500.50"}
 
 

@@ -34,8 +34,11 @@ def test_payments_csv_row_matches_the_json_row(frozen_today, supplier_client, su
     payment = PaymentFactory(supplier=supplier, value=Decimal("1234.50"))
     json_row = supplier_client.get("/api/payments/").json()["results"][0]
     (csv_row,) = _rows(supplier_client.get("/api/payments/?format=csv"))
-    assert csv_row == {key: str(value) for key, value in json_row.items()}
+    # The JSON row's columns first, in its order, then the supplier's and the anticipation's (payments/exports.py).
+    assert list(csv_row)[: len(json_row)] == list(json_row)
+    assert {key: csv_row[key] for key in json_row} == {key: str(value) for key, value in json_row.items()}
     assert csv_row["id"] == str(payment.pk)
+    assert (csv_row["supplier_name"], csv_row["anticipation_status"]) == (supplier.corporate_name, "")
 
 
 def test_payments_csv_applies_the_filters(frozen_today, operator_client):
