@@ -88,6 +88,15 @@ def format_date(day: date, *, locale: str | None = None, long: bool = False) -> 
     return f"{day.day} {month if long else month[:3]} {day.year}"
 
 
+def format_day_month(day: date, *, locale: str | None = None) -> str:
+    """A day without its year, for a chart's axis: "29/11" (pt-br), "29 Nov" (en); None for the active
+    language. Raises KeyError for a language the service does not speak."""
+    language = conventions(locale)
+    if language == "pt-br":
+        return f"{day:%d/%m}"
+    return f"{day.day} {MONTHS[language][day.month - 1][:3]}"
+
+
 def format_month(day: date, *, locale: str | None = None) -> str:
     """The month of `day` (a date or datetime) as a reader of `locale` names it: "setembro de 2024" (pt-br),
     "September 2024" (en); None for the active language. Raises KeyError for a language the service does

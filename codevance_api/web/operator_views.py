@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 from codevance_api.core.csv_export import csv_rows, stream_csv
 from codevance_api.core.dates import today
 from codevance_api.core.errors import ValidationFailed
-from codevance_api.core.money import format_month
+from codevance_api.core.money import format_date, format_day_month, format_month
 from codevance_api.core.ranges import parse_id
 from codevance_api.payments import exports, selectors
 from codevance_api.payments.models import AnticipationStatus, PaymentStatus
@@ -57,14 +57,14 @@ def dashboard_charts(dashboard: ops.Dashboard) -> list[dict]:
     discount = _money_bars(dashboard.months, "discount", _("%(month)s: %(amount)s captured"))
     weeks = [
         charts.Bar(
-            label=week.start.strftime("%m-%d"),
+            label=format_day_month(week.start),
             value=week.total,
             title=ngettext(
                 "%(start)s to %(end)s: %(count)d payment, %(amount)s",
                 "%(start)s to %(end)s: %(count)d payments, %(amount)s",
                 week.count,
             )
-            % {"start": week.start.isoformat(), "end": week.end.isoformat(), "count": week.count,
+            % {"start": format_date(week.start), "end": format_date(week.end), "count": week.count,
                "amount": money(week.total)},
         )
         for week in dashboard.weeks
@@ -98,7 +98,7 @@ def dashboard_charts(dashboard: ops.Dashboard) -> list[dict]:
             title=titles["weeks"],
             description=_("Face value of the payments not anticipated falling due in each of the next 12 weeks, "
                           "from %(first)s; total %(total)s.")
-            % {"first": dashboard.weeks[0].start.isoformat(), "total": money(sum(w.total for w in dashboard.weeks))},
+            % {"first": format_date(dashboard.weeks[0].start), "total": money(sum(w.total for w in dashboard.weeks))},
             chart_id="chart-weeks",
             axis_label=money,
         ),

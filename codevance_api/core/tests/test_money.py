@@ -100,3 +100,12 @@ def test_an_unknown_locale_is_refused(locale):
         format_money(Decimal("1"), locale=locale or "xx")
     with pytest.raises(KeyError):
         format_date(date(2024, 1, 1), locale=locale or "xx")
+
+
+def test_format_day_month_writes_the_day_first_in_portuguese_and_the_short_month_in_english():
+    from datetime import date
+
+    from codevance_api.core.money import format_day_month
+
+    assert format_day_month(date(2026, 3, 5), locale="pt-br") == "05/03"
+    assert format_day_month(date(2026, 3, 5), locale="en") == "5 Mar"

@@ -4,7 +4,7 @@ from django import template
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from codevance_api.core.money import format_date, format_datetime, format_money, format_percent
+from codevance_api.core.money import format_date, format_datetime, format_money, format_month, format_percent
 from codevance_api.payments import business_days, pricing, selectors
 from codevance_api.payments.cnpj import format_cnpj
 from codevance_api.payments.models import PaymentStatus
@@ -28,6 +28,14 @@ def day(value) -> str:
     if not value:
         return ""
     return format_date(value)
+
+
+@register.filter
+def month(value) -> str:
+    """The pages' months: core.money.format_month, "novembro de 2026" or "November 2026"; "" for none."""
+    if not value:
+        return ""
+    return format_month(value)
 
 
 @register.filter

@@ -189,7 +189,7 @@ def test_dashboard_charts_are_inline_svg_readable_without_javascript(operator_we
         assert f">{title}</title>" in page
     assert "<title>September 2024: R$ 1,000.00 anticipated</title>" in page
     assert "<title>September 2024: R$ 30.00 captured</title>" in page
-    assert "<title>2024-09-15 to 2024-09-21: 1 payment, R$ 250.00</title>" in page
+    assert "<title>15 Sep 2024 to 21 Sep 2024: 1 payment, R$ 250.00</title>" in page
     assert "<details" in page and "<script" not in page.split("</head>")[1]
 
 
