@@ -434,7 +434,7 @@ def webhooks_dispatch(*, overdue_after: timedelta | None = None, limit: int = 50
             break
         enqueued += 1
     if overdue:
-        logger.info("webhooks dispatcher: %s of %s overdue delivery(ies) enqueued again", enqueued, len(overdue))
+        logger.info("webhooks dispatcher: %s of %s overdue deliveries enqueued again", enqueued, len(overdue))
     return enqueued
 
 

@@ -231,9 +231,9 @@ def test_dispatch_command_sends_overdue_deliveries(frozen_today, receiver, capsy
         handed_over=True, next_attempt_at=timezone.now() - timedelta(seconds=30)
     )
     call_command("dispatch_webhooks")
-    assert "0 webhook delivery(ies) enqueued." in capsys.readouterr().out
+    assert "0 webhook deliveries enqueued." in capsys.readouterr().out
     call_command("dispatch_webhooks", "--older-than", "10")
-    assert "1 webhook delivery(ies) enqueued." in capsys.readouterr().out
+    assert "1 webhook delivery enqueued." in capsys.readouterr().out
     assert len(receiver.requests) == 1
 
 
