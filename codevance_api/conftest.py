@@ -2,6 +2,7 @@ import os
 
 import pytest
 from django.test.signals import setting_changed
+from hypothesis import settings as hypothesis_settings
 from django.utils import translation
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
@@ -10,6 +11,12 @@ from codevance_api.accounts.tests.factories import UserFactory
 from codevance_api.payments.tests.factories import SupplierFactory
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
+
+# Property tests prove rules, not speed: no per-example deadline (hypothesis' 200 ms failed a test
+# on a loaded 2-core machine), the same examples on every run (derandomize: a CI failure replays as
+# it is) and no example database written into the checkout.
+hypothesis_settings.register_profile("codevance", deadline=None, derandomize=True, database=None)
+hypothesis_settings.load_profile("codevance")
 
 
 def service_missing(reason: str):

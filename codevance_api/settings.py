@@ -523,6 +523,8 @@ WEBHOOKS_TIMEOUT_SECONDS = config("WEBHOOKS_TIMEOUT_SECONDS", default=10.0, cast
 WEBHOOKS_ALLOW_INSECURE = config("WEBHOOKS_ALLOW_INSECURE", default=not PRODUCTION, cast=bool)
 # Optional: the only host names an endpoint may use (comma-separated; empty: any public host).
 WEBHOOKS_ALLOWED_HOSTS = config("WEBHOOKS_ALLOWED_HOSTS", default="", cast=Csv())
+# The CA certificates (a PEM file) https receivers' certificates are verified against; empty: certifi's bundle.
+WEBHOOKS_CA_BUNDLE = config("WEBHOOKS_CA_BUNDLE", default="")
 # On: deliveries are written and kept pending, never sent (a paused integration; the fuzzing step).
 WEBHOOKS_DELIVERY_PAUSED = config("WEBHOOKS_DELIVERY_PAUSED", default=False, cast=bool)
 

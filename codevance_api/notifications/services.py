@@ -302,7 +302,7 @@ def notifications_dispatch(*, overdue_after: timedelta | None = None, limit: int
             break
         enqueued += 1
     if overdue:
-        logger.info("dispatcher: %s of %s overdue notification(s) enqueued again", enqueued, len(overdue))
+        logger.info("dispatcher: %s of %s overdue notifications enqueued again", enqueued, len(overdue))
     return enqueued
 
 

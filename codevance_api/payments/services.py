@@ -24,7 +24,7 @@ from codevance_api.webhooks.payloads import anticipation_event_data
 from codevance_api.webhooks.services import webhooks_emit
 
 from . import business_days, pricing, rules
-from .locks import lock_anticipation, lock_payment
+from .locks import lock_anticipation, lock_anticipations, lock_payment
 from .cnpj import normalize_cnpj
 from .models import (
     REASON_MAX_LENGTH,
@@ -346,7 +346,7 @@ def _first_approvals(anticipation_ids: list[int]) -> dict[int, list[Approval]]:
 
 
 def _decide_locked(*, actor, anticipations: list[Anticipation], status: str, reason: str, on: date,
-                   recipients: list[str]) -> Decisions:
+                   due_dates: list[date], recipients: list[str]) -> Decisions:
     """Decide anticipations already locked (in id order), each on its own merits: the one home of the
     decision rules for the API, the web queue and the admin.
 
@@ -359,13 +359,13 @@ def _decide_locked(*, actor, anticipations: list[Anticipation], status: str, rea
     """
     failures: dict[int, ApplicationError] = {}
     candidates = []
-    for anticipation in anticipations:
+    for anticipation, due_date in zip(anticipations, due_dates, strict=True):
         refusal = rules.decision_refusal(
             anticipation_id=anticipation.pk,
             anticipation_status=anticipation.status,
             decision=status,
             payment_id=anticipation.payment_id,
-            due_date=anticipation.payment.due_date,
+            due_date=due_date,
             new_due_date=anticipation.new_due_date,
             on=on,
         )
@@ -463,7 +463,7 @@ def anticipation_decide(*, actor, anticipation_id: int, status: str, reason: str
         anticipation = locked.anticipation
         result = _decide_locked(
             actor=actor, anticipations=[anticipation], status=status, reason=reason, on=today(),
-            recipients=[locked.recipient],
+            due_dates=[locked.due_date], recipients=[locked.recipient],
         )
         if anticipation.pk in result.failures:
             raise result.failures[anticipation.pk]
@@ -492,17 +492,11 @@ def anticipation_decide_many(*, actor, anticipation_ids: list[int], status: str,
     if not ids:
         return Decisions(decided=[], failures={})
     with transaction.atomic():
-        locked = {
-            anticipation.pk: anticipation
-            for anticipation in Anticipation.objects.select_for_update(of=("self",))
-            .select_related("payment__supplier__user")
-            .filter(pk__in=ids)
-            .order_by("pk")
-        }
-        found = [locked[pk] for pk in ids if pk in locked]
+        found = lock_anticipations(pks=ids)
+        locked = {item.anticipation.pk for item in found}
         result = _decide_locked(
-            actor=actor, anticipations=found, status=status, reason=reason, on=today(),
-            recipients=[anticipation.payment.supplier.user.email for anticipation in found],
+            actor=actor, anticipations=[item.anticipation for item in found], status=status, reason=reason,
+            on=today(), due_dates=[item.due_date for item in found], recipients=[item.recipient for item in found],
         )
     failures = {
         pk: NotFound(_("No anticipation %(id)s is visible to you.") % {"id": pk}) for pk in ids if pk not in locked

@@ -1,7 +1,7 @@
 """Input validation for the web pages only; the rules themselves live in the payments services."""
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django import forms
 from django.conf import settings
@@ -35,17 +35,32 @@ class AnticipationDateForm(forms.Form):
         attrs["min"] = today().isoformat()
         attrs["max"] = (payment.due_date - timedelta(days=1)).isoformat()
         attrs["aria-describedby"] = "id_new_due_date_help id_new_due_date_error"
-        # With ANTICIPATION_BUSINESS_DAYS_ONLY on, the weekends and holidays in the picker's range are
-        # marked (data attribute for the script, a list of holidays on the page) and refused by the service.
-        self.business_days_only = business_days.business_days_only()
-        self.closed_holidays = []
-        if self.business_days_only:
-            closed = business_days.non_business_days(today(), payment.due_date - timedelta(days=1))
-            attrs["data-non-business-days"] = " ".join(day.isoformat() for day in closed)
-            attrs["aria-describedby"] += " business-days-help"
-            self.closed_holidays = [
-                (day, business_days.holiday_name(day)) for day in closed if business_days.holiday_name(day)
-            ]
+        self.business_days_only, self.closed_holidays = mark_closed_days(
+            attrs, first=today(), last=payment.due_date - timedelta(days=1)
+        )
+
+
+# How far ahead the batch page's picker marks closed days: its payments fall due on different days,
+# so it marks the coming year; a later closed day is still refused by the service, which names the
+# nearest earlier business day.
+BATCH_CLOSED_DAYS_HORIZON = timedelta(days=366)
+
+
+def mark_closed_days(attrs: dict, *, first: date, last: date) -> tuple[bool, list[tuple[date, str]]]:
+    """With ANTICIPATION_BUSINESS_DAYS_ONLY on, mark the weekends and holidays from `first` to `last`
+    (dates, both included) on a date input's `attrs`: `data-non-business-days` (ISO dates, for the
+    page's script, which flags a closed day as it is picked) and the help it is described by.
+
+    Result: (whether the setting is on, the holidays of the range as (date, name) for the page's
+    list, readable without JavaScript). Nothing is marked when it is off. The service still
+    decides (payments.rules: 400 `not_a_business_day`). Source: issue 14, point 4.
+    """
+    if not business_days.business_days_only():
+        return False, []
+    closed = business_days.non_business_days(first, last)
+    attrs["data-non-business-days"] = " ".join(day.isoformat() for day in closed)
+    attrs["aria-describedby"] = f"{attrs.get('aria-describedby', '')} business-days-help".strip()
+    return True, [(day, business_days.holiday_name(day)) for day in closed if business_days.holiday_name(day)]
 
 
 class IdListField(forms.Field):
@@ -116,6 +131,10 @@ class BatchAnticipationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.confirm = confirm
         self.fields["new_due_date"] = _new_due_date_field(required=confirm)
+        start = today()
+        self.business_days_only, self.closed_holidays = mark_closed_days(
+            self.fields["new_due_date"].widget.attrs, first=start, last=start + BATCH_CLOSED_DAYS_HORIZON
+        )
 
     def clean_new_due_date(self):
         return self.cleaned_data.get("new_due_date") or today()

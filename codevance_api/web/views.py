@@ -36,7 +36,7 @@ from codevance_api.core.exceptions import error_body
 from codevance_api.core.net import client_ip
 from codevance_api.core.throttling import rate_limit_wait, write_wait
 from codevance_api.core.ranges import parse_id
-from codevance_api.payments import business_days, rules, selectors, services
+from codevance_api.payments import rules, selectors, services
 from codevance_api.payments.models import AnticipationStatus, PaymentStatus
 from codevance_api.payments.serializers import quote_data
 
@@ -480,7 +480,6 @@ class BatchAnticipateView(SupplierView):
             "capped": capped,
             "max_payments": rules.BATCH_MAX_PAYMENTS,
             "problem": problem,
-            "business_days_only": business_days.business_days_only(),
             "monthly_rate_percent": format((settings.ANTICIPATION_MONTHLY_RATE * 100).normalize(), "f"),
         }
         return render(self.request, "web/anticipate_batch.html", context, status=status)

@@ -33,12 +33,13 @@ _6TO4 = ipaddress.ip_network("2002::/16")
 
 
 class AddressRefused(ValidationFailed):
-    """The URL may not receive webhooks: 400 `url_not_allowed` on the field `url`."""
+    """The URL may not receive webhooks: 400 on the field `url`, code `url_not_allowed` (a rule of this module
+    broken) or `url_unresolvable` (the host does not resolve: a typo, or a name not yet published)."""
 
     default_code = "url_not_allowed"
 
-    def __init__(self, message: str):
-        super().__init__(message, field="url")
+    def __init__(self, message: str, *, code: str | None = None):
+        super().__init__(message, field="url", code=code)
 
 
 @dataclass(frozen=True)
@@ -114,8 +115,8 @@ def resolve(url: str) -> Target:
     """Check `url` against the rules of this module and resolve its host once.
 
     Result: a Target with the first address the host resolves to (every address it resolves to was
-    checked). Raises AddressRefused (400 `url_not_allowed`, field `url`) naming the rule broken,
-    including a host that does not resolve.
+    checked). Raises AddressRefused (400, field `url`): `url_not_allowed` naming the rule broken,
+    `url_unresolvable` for a host that does not resolve (issue 16, point 5).
     """
     scheme, host, port, path = _parse(url)
     allowed_hosts = [name.lower() for name in settings.WEBHOOKS_ALLOWED_HOSTS if name]
@@ -124,10 +125,13 @@ def resolve(url: str) -> Target:
     try:
         answers = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError, OSError) as error:
-        raise AddressRefused(_("The host %(host)s does not resolve (%(error)s).") % {"host": host, "error": error})
+        raise AddressRefused(
+            _("The host %(host)s does not resolve (%(error)s).") % {"host": host, "error": error},
+            code="url_unresolvable",
+        )
     addresses = list(dict.fromkeys(answer[4][0] for answer in answers))
     if not addresses:
-        raise AddressRefused(_("The host %(host)s does not resolve.") % {"host": host})
+        raise AddressRefused(_("The host %(host)s does not resolve.") % {"host": host}, code="url_unresolvable")
     allow_loopback = settings.WEBHOOKS_ALLOW_INSECURE
     refused = [address for address in addresses if not address_allowed(address, allow_loopback=allow_loopback)]
     if refused:

@@ -4,8 +4,9 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import truncatechars
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from codevance_api.core.admin import RangeCheckedAdminMixin
 from codevance_api.core.errors import ApplicationError
@@ -14,10 +15,56 @@ from codevance_api.payments.selectors import user_is_operator
 
 from . import addresses
 from .models import URL_MAX_LENGTH, DeliveryState, WebhookDelivery, WebhookEndpoint, WebhookEvent
-from .services import webhook_endpoint_create, webhook_endpoint_update, webhooks_send_again
+from .services import (
+    webhook_endpoint_create,
+    webhook_endpoint_rotate_secret,
+    webhook_endpoint_update,
+    webhooks_send_again,
+)
 
 # The most deliveries one "send again" may name.
 SEND_AGAIN_MAX = 100
+# The most endpoints one "rotate secret" may name (their new secrets are shown on one page).
+ROTATE_MAX = 10
+
+
+def _throttled(modeladmin, request) -> bool:
+    """Tell the user and answer True when their write rate is exceeded (core.throttling.write_wait)."""
+    wait = write_wait(request.user)
+    if wait is None:
+        return False
+    modeladmin.message_user(
+        request,
+        _("Too many requests from your account; try again in %(seconds)s seconds.") % {"seconds": math.ceil(wait)},
+        messages.ERROR,
+    )
+    return True
+
+
+@admin.action(description=gettext_lazy("Rotate secret (the old one stays valid 24 h)"), permissions=["change"])
+def rotate_secret(modeladmin, request, queryset):
+    """Admin action: roll the selected endpoints' secrets (webhook_endpoint_rotate_secret, the replaced secret
+    valid 24 h more) and show the new ones on a page of their own, once: never in a list, a message or a log.
+    Refused, changing nothing, for more than ROTATE_MAX (10) selected or when the user's write rate is
+    exceeded. Raises nothing. Source: issue 16, point 5 (signing)."""
+    selected = list(queryset.order_by("pk").values_list("pk", flat=True)[: ROTATE_MAX + 1])
+    if len(selected) > ROTATE_MAX:
+        modeladmin.message_user(
+            request, _("Select at most %(max)s endpoints at a time; no secret was changed.") % {"max": ROTATE_MAX},
+            messages.ERROR,
+        )
+        return None
+    if _throttled(modeladmin, request):
+        return None
+    endpoints = [webhook_endpoint_rotate_secret(actor=request.user, endpoint_id=pk) for pk in selected]
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "opts": modeladmin.model._meta,
+        "title": _("New signing secrets"),
+        "endpoints": endpoints,
+    }
+    # The admin's views answer `Cache-Control: no-store` (never_cache): no copy of the secrets in a cache.
+    return TemplateResponse(request, "admin/webhooks/rotated_secrets.html", context)
 
 
 class WebhookEndpointForm(forms.ModelForm):
@@ -45,17 +92,19 @@ class WebhookEndpointAdmin(RangeCheckedAdminMixin, admin.ModelAdmin):
     list_filter = ("active",)
     search_fields = ("url",)
     list_select_related = ("created_by",)
+    actions = [rotate_secret]
 
     def get_readonly_fields(self, request, obj=None):
         # The secret is shown to staff once the endpoint exists (the API shows it only when creating).
-        return ("secret", "created_by", "created_at") if obj is not None else ()
+        return ("secret", "previous_secret_expires_at", "created_by", "created_at") if obj is not None else ()
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
         if change:
-            webhook_endpoint_update(
-                actor=request.user, endpoint=obj, url=data["url"], events=data["events"], active=data["active"]
-            )
+            # Only what the form changed: an unchanged URL is not looked up again (as clean_url).
+            changes = {name: data[name] for name in ("url", "events", "active") if name in form.changed_data}
+            if changes:
+                webhook_endpoint_update(actor=request.user, endpoint_id=obj.pk, **changes)
         else:
             created = webhook_endpoint_create(
                 actor=request.user, url=data["url"], events=data["events"], active=data["active"]
@@ -88,23 +137,25 @@ def send_again(modeladmin, request, queryset):
             messages.ERROR,
         )
         return
-    wait = write_wait(request.user)
-    if wait is not None:
-        modeladmin.message_user(
-            request,
-            _("Too many requests from your account; try again in %(seconds)s seconds.") % {"seconds": math.ceil(wait)},
-            messages.ERROR,
-        )
+    if _throttled(modeladmin, request):
         return
     count = webhooks_send_again(delivery_ids=selected)
     if count:
         modeladmin.message_user(
-            request, _("%(count)s delivery(ies) will be sent again.") % {"count": count}, messages.SUCCESS
+            request,
+            ngettext("%(count)s delivery will be sent again.", "%(count)s deliveries will be sent again.", count)
+            % {"count": count},
+            messages.SUCCESS,
         )
-    if count < len(selected):
+    left = len(selected) - count
+    if left:
         modeladmin.message_user(
             request,
-            _("%(count)s selected delivery(ies) were pending and were left alone.") % {"count": len(selected) - count},
+            ngettext(
+                "%(count)s selected delivery was pending and was left alone.",
+                "%(count)s selected deliveries were pending and were left alone.",
+                left,
+            ) % {"count": left},
             messages.WARNING,
         )
 

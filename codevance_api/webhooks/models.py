@@ -26,8 +26,12 @@ class WebhookEndpoint(models.Model):
     url = models.URLField(max_length=URL_MAX_LENGTH)
     # The event names (WebhookEvent values) sent to this endpoint: a non-empty list without repeats.
     events = models.JSONField(default=list)
-    # The HMAC-SHA256 key of the Codevance-Signature header; generated, shown once at creation.
+    # The HMAC-SHA256 key of the Codevance-Signature header; generated, shown once at creation (and at rotation).
     secret = models.CharField(max_length=100, editable=False)
+    # The secret replaced by the last rotation (webhooks.services.webhook_endpoint_rotate_secret): deliveries
+    # are signed with it too (a second v1) until `previous_secret_expires_at`; empty when none was kept.
+    previous_secret = models.CharField(max_length=100, blank=True, default="", editable=False)
+    previous_secret_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
     active = models.BooleanField(default=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -36,7 +40,13 @@ class WebhookEndpoint(models.Model):
         ordering = ["-created_at", "-id"]
         # An endpoint always has a secret (the empty string compared here is no credential).
         constraints = [
-            models.CheckConstraint(condition=~Q(secret=""), name="webhooks_endpoint_secret_present")  # nosec B106
+            models.CheckConstraint(condition=~Q(secret=""), name="webhooks_endpoint_secret_present"),  # nosec B106
+            # A kept previous secret always has its end, and an end always has its secret.
+            models.CheckConstraint(
+                condition=(Q(previous_secret="") & Q(previous_secret_expires_at__isnull=True))  # nosec B106
+                | (~Q(previous_secret="") & Q(previous_secret_expires_at__isnull=False)),  # nosec B106
+                name="webhooks_endpoint_previous_secret_has_expiry",
+            ),
         ]
 
     def __str__(self):

@@ -23,6 +23,7 @@ import uuid
 from datetime import timedelta
 from functools import partial
 
+import certifi
 import urllib3
 from django.conf import settings
 from django.db import transaction
@@ -35,7 +36,7 @@ from codevance_api.core.ranges import id_in_range
 from codevance_api.notifications.services import Delivery, outbox_delivery_lock, retry_delay
 from codevance_api.payments.selectors import user_is_operator
 
-from . import addresses, signing
+from . import addresses, rules, signing
 from .models import DeliveryState, WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 logger = logging.getLogger(__name__)
@@ -45,6 +46,11 @@ USER_AGENT = "Codevance-Webhooks/1.0"
 # The key space of the webhooks' PostgreSQL advisory locks (the notifications' is 7301).
 DELIVERY_LOCK_SPACE = 7_302
 EVENT_HEADER = "Codevance-Event"
+# A rotated secret stays valid this long by default, and at most this long (seconds; Stripe's default is 24 h).
+ROTATION_GRACE_DEFAULT_SECONDS = 86_400
+ROTATION_GRACE_MAX_SECONDS = 86_400
+# An argument left out (None is a value).
+UNSET = object()
 
 
 def _require_operator(actor) -> None:
@@ -74,7 +80,8 @@ def webhook_endpoint_create(*, actor, url: str, events: list[str], active: bool 
     `events`: a non-empty list of distinct WebhookEvent values. The URL is checked as a delivery would be
     (webhooks/addresses.py: https and a public address in production). Result: the WebhookEndpoint, its
     `secret` readable this once by the caller. Raises Forbidden 403 `operators_only`; ValidationFailed 400
-    on `events` (`required`, `invalid_event`, `duplicate`) and on `url` (`url_not_allowed`).
+    on `events` (`required`, `invalid_event`, `duplicate`) and on `url` (`url_not_allowed`,
+    `url_unresolvable`).
     Source: issue 16, point 5.
     """
     _require_operator(actor)
@@ -85,17 +92,77 @@ def webhook_endpoint_create(*, actor, url: str, events: list[str], active: bool 
     )
 
 
-def webhook_endpoint_update(*, actor, endpoint: WebhookEndpoint, url: str, events: list[str], active: bool):
-    """Change an endpoint's URL, events or active flag (the admin's change form); the secret stays.
+def webhook_endpoint_update(*, actor, endpoint_id: int, url=UNSET, events=UNSET, active=UNSET) -> WebhookEndpoint:
+    """An operator changes an endpoint's `url`, `events` and/or `active` (the API's PATCH, the admin's change
+    form); what is not given is kept, and so is the secret.
 
-    Same checks and errors as webhook_endpoint_create. Result: the saved WebhookEndpoint.
+    The given values pass the checks of webhook_endpoint_create (the URL checked whenever it is given). The
+    row is locked (select_for_update) while it is checked and changed. Result: the saved WebhookEndpoint.
+    Raises Forbidden 403 `operators_only`; ValidationFailed 400 `nothing_to_change` (nothing given), on
+    `events` (`required`, `invalid_event`, `duplicate`), on `url` (`url_not_allowed`, `url_unresolvable`);
+    NotFound 404 `not_found`. Source: issue 16, point 5.
     """
     _require_operator(actor)
-    endpoint.events = _checked_events(events)
-    if url != endpoint.url:
-        addresses.resolve(url)
-    endpoint.url, endpoint.active = url, active
-    endpoint.save(update_fields=["url", "events", "active"])
+    if url is UNSET and events is UNSET and active is UNSET:
+        raise ValidationFailed(_("Give at least one of url, events, active."), code="nothing_to_change")
+    if events is not UNSET:
+        events = _checked_events(events)
+    if url is not UNSET:
+        addresses.resolve(url)  # before the lock: a DNS lookup may take seconds
+    with transaction.atomic():
+        endpoint = _locked_endpoint(endpoint_id)
+        changed = {"url": url, "events": events, "active": active}
+        changed = {name: value for name, value in changed.items() if value is not UNSET}
+        for name, value in changed.items():
+            setattr(endpoint, name, value)
+        endpoint.save(update_fields=list(changed))
+        # (An audit row of the change would be written here, in this transaction.)
+    logger.info("webhook endpoint %s changed (%s) by user %s", endpoint.pk, ", ".join(changed), actor.pk)
+    return endpoint
+
+
+def webhook_endpoint_rotate_secret(
+    *, actor, endpoint_id: int, expire_previous_in: int = ROTATION_GRACE_DEFAULT_SECONDS
+) -> WebhookEndpoint:
+    """An operator rolls an endpoint's signing secret, in the manner of Stripe's "roll secret".
+
+    The endpoint gets a fresh `secret`; the one it replaces stays valid for `expire_previous_in` seconds
+    (0..86400, default 86400 = 24 h): until `previous_secret_expires_at` every delivery is signed with both
+    (`v1=<new>,v1=<old>`), then with the new one only. 0 drops the old secret at once. A secret kept from an
+    earlier rotation is dropped (only the one just replaced is kept). The row is locked while it changes.
+    Result: the WebhookEndpoint, its new `secret` readable this once by the caller. Raises Forbidden 403
+    `operators_only`; ValidationFailed 400 on `expire_previous_in` (`out_of_range`); NotFound 404
+    `not_found`. Source: issue 16, point 5 (signing).
+    """
+    _require_operator(actor)
+    if (isinstance(expire_previous_in, bool) or not isinstance(expire_previous_in, int)
+            or not 0 <= expire_previous_in <= ROTATION_GRACE_MAX_SECONDS):
+        raise ValidationFailed(
+            _("Give a whole number of seconds from 0 to %(max)s.") % {"max": ROTATION_GRACE_MAX_SECONDS},
+            field="expire_previous_in", code="out_of_range",
+        )
+    with transaction.atomic():
+        endpoint = _locked_endpoint(endpoint_id)
+        if expire_previous_in:
+            endpoint.previous_secret = endpoint.secret
+            endpoint.previous_secret_expires_at = timezone.now() + timedelta(seconds=expire_previous_in)
+        else:
+            endpoint.previous_secret, endpoint.previous_secret_expires_at = "", None
+        endpoint.secret = signing.new_secret()
+        endpoint.save(update_fields=["secret", "previous_secret", "previous_secret_expires_at"])
+        # (An audit row of the rotation would be written here, in this transaction.)
+    logger.info("webhook endpoint %s: secret rotated by user %s, the previous one valid %s s more",
+                endpoint.pk, actor.pk, expire_previous_in)
+    return endpoint
+
+
+def _locked_endpoint(endpoint_id: int) -> WebhookEndpoint:
+    endpoint = (
+        WebhookEndpoint.objects.select_for_update().filter(pk=endpoint_id).first() if id_in_range(endpoint_id)
+        else None
+    )
+    if endpoint is None:
+        raise NotFound(_("No webhook endpoint %(id)s.") % {"id": endpoint_id})
     return endpoint
 
 
@@ -202,14 +269,25 @@ class DeliveryRefused(Exception):
         self.status = status
 
 
+def ca_bundle() -> str:
+    """The CA certificates (a PEM file's path) an https receiver's certificate is verified against:
+    WEBHOOKS_CA_BUNDLE, else certifi's bundle (Mozilla's roots, the same on every machine)."""
+    return settings.WEBHOOKS_CA_BUNDLE or certifi.where()
+
+
 def _post(target: addresses.Target, *, body: bytes, headers: dict) -> int:
     """POST `body` to the checked `target`, connecting to its resolved address; the status, or raises
-    DeliveryRefused (not 2xx), urllib3's HTTPError or OSError (network, TLS, timeout)."""
+    DeliveryRefused (not 2xx), urllib3's HTTPError or OSError (network, TLS, timeout).
+
+    For https the TCP connection goes to `target.ip` (the address just checked, never a second lookup),
+    while the TLS server name (SNI) and the name the certificate must match are the URL's host, verified
+    against ca_bundle(); the Host header is the URL's host too."""
     timeout = urllib3.Timeout(connect=settings.WEBHOOKS_TIMEOUT_SECONDS, read=settings.WEBHOOKS_TIMEOUT_SECONDS)
     if target.scheme == "https":
         pool = urllib3.HTTPSConnectionPool(
             target.ip, target.port, timeout=timeout, retries=False, maxsize=1,
             server_hostname=target.host, assert_hostname=target.host, cert_reqs="CERT_REQUIRED",
+            ca_certs=ca_bundle(),
         )
     else:
         pool = urllib3.HTTPConnectionPool(target.ip, target.port, timeout=timeout, retries=False, maxsize=1)
@@ -288,11 +366,17 @@ def _deliver(delivery_id: int) -> Delivery:
         if not endpoint.active:
             return _fail(delivery, "The endpoint was deactivated; send it again once it is active.")
         body = delivery_body(delivery)
+        secret, *previous = rules.signing_secrets(
+            secret=endpoint.secret, previous_secret=endpoint.previous_secret,
+            previous_secret_expires_at=endpoint.previous_secret_expires_at, now=timezone.now(),
+        )
         headers = {
             "Content-Type": "application/json",
             "User-Agent": USER_AGENT,
             EVENT_HEADER: delivery.event,
-            signing.HEADER: signing.signature(secret=endpoint.secret, timestamp=int(time.time()), body=body),
+            signing.HEADER: signing.signature(
+                secret=secret, timestamp=int(time.time()), body=body, more_secrets=previous
+            ),
         }
         try:
             target = addresses.resolve(endpoint.url)  # checked again: DNS may have changed since registration
@@ -350,7 +434,7 @@ def webhooks_dispatch(*, overdue_after: timedelta | None = None, limit: int = 50
             break
         enqueued += 1
     if overdue:
-        logger.info("webhooks dispatcher: %s of %s overdue delivery(ies) enqueued again", enqueued, len(overdue))
+        logger.info("webhooks dispatcher: %s of %s overdue deliveries enqueued again", enqueued, len(overdue))
     return enqueued
 
 

@@ -1,9 +1,10 @@
-"""/api/webhooks/: operators register, list, show and delete webhook endpoints."""
+"""/api/webhooks/: operators register, list, show, change and delete webhook endpoints, and roll their secrets."""
 
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from codevance_api.core.schema import JSON, error_example, error_responses
@@ -15,11 +16,14 @@ from .serializers import (
     WebhookEndpointCreatedSerializer,
     WebhookEndpointCreateSerializer,
     WebhookEndpointOutputSerializer,
+    WebhookEndpointUpdateSerializer,
+    WebhookSecretRotateSerializer,
 )
 
 ENDPOINT_EXAMPLE = {
     "id": 3, "url": "https://erp.example.com/codevance/webhooks", "events": ["anticipation.approved"],
     "active": True, "created_by": 1, "created_at": "2024-09-15T12:00:00.123456-03:00",
+    "previous_secret_expires_at": None,
 }
 OPERATORS_ONLY = error_example(
     "a supplier", 403, code="operators_only", message="Only operators can manage webhooks."
@@ -32,6 +36,24 @@ URL_REFUSED = error_example(
     "to private, link-local or reserved networks.",
     errors={"url": ["The host 10.0.0.7 resolves to 10.0.0.7, which is not a public address: webhooks are not "
                     "delivered to private, link-local or reserved networks."]},
+)
+URL_UNRESOLVABLE = error_example(
+    "a host that does not resolve",
+    400,
+    code="url_unresolvable",
+    message="The host erp.example.invalid does not resolve ([Errno -2] Name or service not known).",
+    errors={"url": ["The host erp.example.invalid does not resolve ([Errno -2] Name or service not known)."]},
+)
+NOTHING_TO_CHANGE = error_example(
+    "an empty body", 400, code="nothing_to_change", message="Give at least one of url, events, active."
+)
+ROTATION = (
+    "Stripe's \"roll secret\": the endpoint gets a new signing `secret`, shown in this answer only. The replaced "
+    "secret keeps signing deliveries for `expire_previous_in` seconds (0 to 86400, default 86400 = 24 h; 0 stops "
+    "it at once): until `previous_secret_expires_at` each delivery carries two signatures, "
+    "`Codevance-Signature: t=<t>,v1=<hmac with the new secret>,v1=<hmac with the old one>`, and a receiver "
+    "accepts it when any `v1` matches, so it can switch secrets at its own pace. A secret kept from an earlier "
+    "rotation stops at once."
 )
 DELIVERY = (
     "Each event is POSTed as JSON `{\"id\", \"type\", \"created\", \"data\"}` with the header "
@@ -69,7 +91,9 @@ class WebhookOperatorsOnly(OperatorsOnly):
         request=WebhookEndpointCreateSerializer,
         responses={
             (201, JSON): OpenApiResponse(WebhookEndpointCreatedSerializer, description="The endpoint and its secret."),
-            **error_responses(400, 401, 403, 415, examples={400: [URL_REFUSED], 403: [OPERATORS_ONLY]}),
+            **error_responses(
+                400, 401, 403, 415, examples={400: [URL_REFUSED, URL_UNRESOLVABLE], 403: [OPERATORS_ONLY]}
+            ),
         },
         examples=[
             OpenApiExample("register", value={"url": ENDPOINT_EXAMPLE["url"], "events": ["anticipation.approved"]},
@@ -89,6 +113,47 @@ class WebhookOperatorsOnly(OperatorsOnly):
         },
         examples=[OpenApiExample("an endpoint", value=ENDPOINT_EXAMPLE, response_only=True)],
     ),
+    partial_update=extend_schema(
+        tags=["webhooks"],
+        summary="Change a webhook endpoint (operators)",
+        description="Any of `url`, `events`, `active`, checked as at registration; the rest, and the secret, "
+        "are kept. Other fields, or none, are a 400. Deliveries already written keep their endpoint: a new URL "
+        "takes effect at their next attempt; an endpoint switched off fails its pending deliveries.",
+        request=WebhookEndpointUpdateSerializer,
+        responses={
+            (200, JSON): OpenApiResponse(WebhookEndpointOutputSerializer, description="The endpoint, without its "
+                                         "secret."),
+            **error_responses(
+                400, 401, 403, 404, 415,
+                examples={400: [URL_REFUSED, URL_UNRESOLVABLE, NOTHING_TO_CHANGE], 403: [OPERATORS_ONLY]},
+            ),
+        },
+        examples=[
+            OpenApiExample("switch off", value={"active": False}, request_only=True),
+            OpenApiExample("switched off", value={**ENDPOINT_EXAMPLE, "active": False}, response_only=True),
+        ],
+    ),
+    rotate_secret=extend_schema(
+        tags=["webhooks"],
+        summary="Roll a webhook endpoint's signing secret (operators)",
+        description=ROTATION,
+        request=WebhookSecretRotateSerializer,
+        responses={
+            (200, JSON): OpenApiResponse(WebhookEndpointCreatedSerializer,
+                                         description="The endpoint and its new secret."),
+            **error_responses(400, 401, 403, 404, 415, examples={403: [OPERATORS_ONLY]}),
+        },
+        examples=[
+            OpenApiExample("old secret valid one more hour", value={"expire_previous_in": 3600}, request_only=True),
+            # A truncated example value in the documentation, no credential.
+            OpenApiExample(
+                "rolled",
+                value={**ENDPOINT_EXAMPLE, "secret": "whsec_Yk1-p0Qa...",  # nosec B105
+                       "previous_secret_expires_at": "2024-09-15T13:00:00.123456-03:00"},
+                response_only=True,
+            ),
+        ],
+    ),
     destroy=extend_schema(
         tags=["webhooks"],
         summary="Delete a webhook endpoint (operators)",
@@ -105,7 +170,7 @@ class WebhookEndpointViewSet(
     mixins.RetrieveModelMixin,
     viewsets.GenericViewSet,
 ):
-    """/api/webhooks/: list, register, show, delete (operators)."""
+    """/api/webhooks/: list, register, show, change, delete, roll the secret (operators)."""
 
     # Refused before the body is read or validated (and on OPTIONS): a supplier learns nothing of the form.
     permission_classes = viewsets.GenericViewSet.permission_classes + [WebhookOperatorsOnly]
@@ -126,6 +191,23 @@ class WebhookEndpointViewSet(
         serializer.is_valid(raise_exception=True)
         endpoint = services.webhook_endpoint_create(actor=request.user, **serializer.validated_data)
         return Response(WebhookEndpointCreatedSerializer(endpoint).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, pk=None):
+        serializer = WebhookEndpointUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        endpoint = services.webhook_endpoint_update(
+            actor=request.user, endpoint_id=self.kwargs["pk"], **serializer.validated_data
+        )
+        return Response(WebhookEndpointOutputSerializer(endpoint).data)
+
+    @action(detail=True, methods=["post"], url_path="rotate-secret")
+    def rotate_secret(self, request, pk=None):
+        serializer = WebhookSecretRotateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        endpoint = services.webhook_endpoint_rotate_secret(
+            actor=request.user, endpoint_id=self.kwargs["pk"], **serializer.validated_data
+        )
+        return Response(WebhookEndpointCreatedSerializer(endpoint).data)
 
     def destroy(self, request, pk=None):
         services.webhook_endpoint_delete(actor=request.user, endpoint_id=self.kwargs["pk"])

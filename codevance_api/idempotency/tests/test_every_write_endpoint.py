@@ -44,6 +44,8 @@ def test_the_known_writes_are_all_found():
         ("/api/anticipations/batch/", "POST"),
         ("/api/anticipations/{id}/", "PATCH"),
         ("/api/webhooks/", "POST"),
+        ("/api/webhooks/{id}/", "PATCH"),
+        ("/api/webhooks/{id}/rotate-secret/", "POST"),
     } <= found
 
 

@@ -267,10 +267,12 @@ def test_purge_task_deletes_expired_keys(supplier):
 def test_purge_command_takes_a_threshold(supplier, capsys):
     _aged_keys(supplier.user)
     call_command("purge_idempotency_keys", "--older-than", "90000")  # 25 h: only the old one is older
-    assert "1 idempotency key(s) deleted." in capsys.readouterr().out
+    assert "1 idempotency key deleted." in capsys.readouterr().out
     call_command("purge_idempotency_keys", "--older-than", "0")
-    assert "1 idempotency key(s) deleted." in capsys.readouterr().out
+    assert "1 idempotency key deleted." in capsys.readouterr().out
     assert not IdempotencyKey.objects.exists()
+    call_command("purge_idempotency_keys", "--older-than", "0")
+    assert "0 idempotency keys deleted." in capsys.readouterr().out
 
 
 def test_purge_command_refuses_a_negative_threshold():

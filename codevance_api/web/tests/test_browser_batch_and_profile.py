@@ -2,11 +2,12 @@
 from the overview, or the ones it ticks on the payments page) after seeing the total quote, and both
 demo users use their profile page. Screenshots in test-artifacts/screenshots/ (browser.py)."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 
 from codevance_api.core.dates import today
 from codevance_api.payments import selectors
@@ -165,3 +166,34 @@ def test_operator_sees_its_role_on_its_profile_page(live_server, demo_data, brow
     assert browser.text("[data-testid=profile-role]") == "Operator"
     assert not browser.find_all("[data-testid=profile-company]")
     assert browser.find("#id_old_password").is_displayed()
+
+
+@pytest.mark.parametrize("page", ["batch", "anticipate"])
+def test_date_pickers_mark_a_picked_weekend_or_holiday_when_business_days_are_enforced(
+    live_server, demo_data, browser, settings, page
+):
+    settings.ANTICIPATION_BUSINESS_DAYS_ONLY = True
+    available = _available()
+    browser.log_in(live_server, *SUPPLIER)
+    if page == "batch":
+        path = reverse("web:anticipate_batch") + "?all=1"
+    else:
+        path = reverse("web:anticipate", args=[available[0].pk])
+    browser.driver.get(live_server.url + path)
+    picker = browser.find("#id_new_due_date")
+    closed = picker.get_attribute("data-non-business-days").split()
+    first_day = today()
+    open_day = next(
+        day for day in (first_day + timedelta(days=n) for n in range(10)) if day.isoformat() not in closed
+    )
+
+    def pick(day):
+        browser.driver.execute_script(
+            "arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input'));",
+            picker, day.isoformat(),
+        )
+
+    pick(date.fromisoformat(closed[0]))
+    assert picker.get_attribute("data-closed-day") is not None
+    pick(open_day)
+    assert picker.get_attribute("data-closed-day") is None

@@ -10,6 +10,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from codevance_api.payments import business_days
 from codevance_api.payments.models import Anticipation
 from codevance_api.payments.tests.factories import PaymentFactory
 
@@ -94,11 +95,53 @@ def test_live_quote_refuses_a_closed_day_in_the_apis_error_shape(business_days_o
     assert body["previous_business_day"] == "2027-02-05"
 
 
+def _batch_page(supplier_web, payment):
+    return supplier_web.get(reverse("web:anticipate_batch"), {"payment": payment.pk}).content.decode()
+
+
+def test_batch_date_picker_marks_the_closed_days_of_the_coming_year(business_days_only, supplier_web, payment):
+    content = _batch_page(supplier_web, payment)
+    closed = _closed_days_attribute(content)
+    # Its payments fall due on different days: the picker marks a year ahead, past this one's due date.
+    assert {"2027-01-16", "2027-02-08", "2027-04-21", "2027-09-07", "2027-12-25", "2028-01-01"} <= set(closed)
+    assert "2027-01-20" not in closed and "2027-09-08" not in closed
+    assert closed == sorted(closed) and closed[0] >= "2027-01-12" and closed[-1] <= "2028-01-13"
+    assert 'aria-describedby="business-days-help"' in content
+
+
+def test_batch_page_lists_the_holidays_of_the_next_12_months_without_javascript(
+    business_days_only, supplier_web, payment
+):
+    content = _batch_page(supplier_web, payment)
+    assert "Holidays in the next 12 months:" in content
+    assert '<time datetime="2027-02-08" data-closed-day>8 Feb 2027</time> Carnival' in content
+    holidays = [
+        day for day in business_days.non_business_days(date(2027, 1, 12), date(2028, 1, 12))
+        if business_days.holiday_name(day)
+    ]
+    assert len(holidays) > 12
+    assert content.count("data-closed-day>") == 12  # the first twelve, then how many more
+    assert f"and {len(holidays) - 12} more</li>" in content
+
+
+def test_batch_quote_to_a_closed_day_is_refused_naming_the_nearest_earlier_business_day(
+    business_days_only, supplier_web, payment
+):
+    response = supplier_web.get(reverse("web:anticipate_batch"), {"payment": payment.pk, "new_due_date": "2027-04-21"})
+    assert response.status_code == 400
+    assert "the nearest earlier business day is" in response.content.decode()
+    assert not Anticipation.objects.exists()
+
+
 # --- Setting off: the original behaviour ------------------------------------------------------
 
 
-def test_setting_off_marks_nothing(supplier_web, payment):
-    content = supplier_web.get(_anticipate_url(payment)).content.decode()
+@pytest.mark.parametrize("page", ["anticipate", "batch"])
+def test_setting_off_marks_nothing(supplier_web, payment, page):
+    if page == "anticipate":
+        content = supplier_web.get(_anticipate_url(payment)).content.decode()
+    else:
+        content = _batch_page(supplier_web, payment)
     assert "data-non-business-days" not in content and "business-days-help" not in content
 
 

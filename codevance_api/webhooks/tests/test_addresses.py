@@ -123,3 +123,19 @@ def test_allowed_hosts_refuse_any_other_host_before_resolving_it(settings, monke
                                          ("10.0.0.1", False), ("not an address", False)])
 def test_address_allowed_is_public_only_without_loopback(ip, allowed):
     assert address_allowed(ip, allow_loopback=False) is allowed
+
+
+@pytest.mark.parametrize("profile", ["production", "development"])
+def test_a_host_that_does_not_resolve_has_its_own_code(settings, fake_dns, profile):
+    settings.WEBHOOKS_ALLOW_INSECURE = profile == "development"
+    with pytest.raises(AddressRefused) as refused:
+        resolve("https://no-such-host.example.com/hook")
+    assert refused.value.code == "url_unresolvable" and refused.value.field == "url"
+    assert "no-such-host.example.com does not resolve" in refused.value.message
+
+
+def test_a_host_that_resolves_to_no_address_is_unresolvable(fake_dns):
+    fake_dns({"empty.example.com": []})
+    with pytest.raises(AddressRefused) as refused:
+        resolve("https://empty.example.com/hook")
+    assert refused.value.code == "url_unresolvable"

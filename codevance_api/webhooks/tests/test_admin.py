@@ -1,7 +1,10 @@
 """The admin: operators register endpoints, see deliveries and send them again."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from codevance_api.accounts.tests.factories import UserFactory
 from codevance_api.webhooks.models import DeliveryState, WebhookDelivery, WebhookEndpoint
@@ -80,8 +83,88 @@ def test_send_again_delivers_failed_deliveries_and_leaves_pending_ones(
             follow=True,
         )
     page = response.content.decode()
-    assert "1 delivery(ies) will be sent again." in page
-    assert "1 selected delivery(ies) were pending and were left alone." in page
+    assert "1 delivery will be sent again." in page
+    assert "1 selected delivery was pending and was left alone." in page
     failed.refresh_from_db()
     assert (failed.state, failed.attempts) == (DeliveryState.SENT, 1)
     assert len(receiver.requests) == 1
+
+
+def test_rotate_secret_shows_the_new_secret_once_on_its_own_page(frozen_today, admin_client_):
+    endpoint = WebhookEndpointFactory()
+    response = admin_client_.post(
+        reverse("admin:webhooks_webhookendpoint_changelist"),
+        {"action": "rotate_secret", "_selected_action": [endpoint.pk]},
+    )
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    rotated = WebhookEndpoint.objects.get()
+    page = response.content.decode()
+    assert rotated.secret != endpoint.secret and rotated.secret in page
+    assert endpoint.secret not in page  # the replaced secret is never shown
+    assert rotated.previous_secret == endpoint.secret
+    assert rotated.previous_secret_expires_at == timezone.now() + timedelta(hours=24)
+    changelist = admin_client_.get(reverse("admin:webhooks_webhookendpoint_changelist")).content.decode()
+    assert rotated.secret not in changelist and "whsec_" not in changelist
+
+
+def test_rotate_secret_refuses_more_than_ten_endpoints_and_changes_none(admin_client_):
+    endpoints = [WebhookEndpointFactory() for _ in range(11)]
+    response = admin_client_.post(
+        reverse("admin:webhooks_webhookendpoint_changelist"),
+        {"action": "rotate_secret", "_selected_action": [e.pk for e in endpoints]},
+        follow=True,
+    )
+    assert "Select at most 10 endpoints at a time; no secret was changed." in response.content.decode()
+    assert set(WebhookEndpoint.objects.values_list("previous_secret", flat=True)) == {""}
+
+
+def test_staff_who_are_not_operators_cannot_rotate_secrets(client):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    endpoint = WebhookEndpointFactory()
+    client.post(reverse("admin:webhooks_webhookendpoint_changelist"),
+                {"action": "rotate_secret", "_selected_action": [endpoint.pk]})
+    assert WebhookEndpoint.objects.get().secret == endpoint.secret
+
+
+def test_the_change_form_goes_through_the_update_service(admin_client_, monkeypatch):
+    from codevance_api.webhooks import admin as webhooks_admin
+    from codevance_api.webhooks import services
+
+    calls = []
+
+    def spy(**kwargs):
+        calls.append(kwargs)
+        return services.webhook_endpoint_update(**kwargs)
+
+    monkeypatch.setattr(webhooks_admin, "webhook_endpoint_update", spy)
+    endpoint = WebhookEndpointFactory(events=["budget.exhausted"])
+    response = admin_client_.post(
+        reverse("admin:webhooks_webhookendpoint_change", args=[endpoint.pk]),
+        {"url": endpoint.url, "events": ["anticipation.denied"], "active": "on"},
+    )
+    assert response.status_code == 302
+    assert [(call["endpoint_id"], call.get("events"), "url" in call) for call in calls] == [
+        (endpoint.pk, ["anticipation.denied"], False)
+    ]
+    assert WebhookEndpoint.objects.get().events == ["anticipation.denied"]
+
+
+def test_send_again_counts_use_plural_forms_in_portuguese(
+    frozen_today, client, receiver, django_capture_on_commit_callbacks
+):
+    user = UserFactory(is_operator=True, is_staff=True)
+    client.force_login(user)
+    endpoint = WebhookEndpointFactory(url=receiver.url())
+    failed = [
+        _delivery(endpoint, state=DeliveryState.FAILED, attempts=8, last_error="timeout"),
+        WebhookDelivery.objects.create(endpoint=endpoint, event="anticipation.denied", state=DeliveryState.FAILED,
+                                       event_id="2b6f2c1e-4f1e-4c55-8a34-6f6a3c2b1d00", payload={}),
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:webhooks_webhookdelivery_changelist"),
+            {"action": "send_again", "_selected_action": [d.pk for d in failed]},
+            follow=True, HTTP_ACCEPT_LANGUAGE="pt-br",
+        )
+    assert "2 entregas serão enviadas novamente." in response.content.decode()

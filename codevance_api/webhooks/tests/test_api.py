@@ -35,10 +35,11 @@ def test_an_anonymous_caller_gets_401(api_client):
         ({"events": EVENTS}, "url", None),
         ({"url": "http://10.0.0.1/hook", "events": EVENTS}, "url", "url_not_allowed"),
         ({"url": "http://169.254.169.254/latest/meta-data/", "events": EVENTS}, "url", "url_not_allowed"),
+        ({"url": "https://no-such-host.example.com/hook", "events": EVENTS}, "url", "url_unresolvable"),
         ({"url": "http://127.0.0.1:9/", "events": EVENTS, "secret": "mine"}, "secret", None),
     ],
 )
-def test_bad_registrations_are_400s_naming_the_field(operator_client, body, field, code):
+def test_bad_registrations_are_400s_naming_the_field(operator_client, fake_dns, body, field, code):
     response = operator_client.post("/api/webhooks/", body, format="json")
     assert response.status_code == 400, response.content
     assert field in response.json()["errors"]

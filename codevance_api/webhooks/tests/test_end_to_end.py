@@ -231,7 +231,66 @@ def test_dispatch_command_sends_overdue_deliveries(frozen_today, receiver, capsy
         handed_over=True, next_attempt_at=timezone.now() - timedelta(seconds=30)
     )
     call_command("dispatch_webhooks")
-    assert "0 webhook delivery(ies) enqueued." in capsys.readouterr().out
+    assert "0 webhook deliveries enqueued." in capsys.readouterr().out
     call_command("dispatch_webhooks", "--older-than", "10")
-    assert "1 webhook delivery(ies) enqueued." in capsys.readouterr().out
+    assert "1 webhook delivery enqueued." in capsys.readouterr().out
     assert len(receiver.requests) == 1
+
+
+def test_during_a_rotation_deliveries_carry_both_signatures_and_the_documented_receiver_takes_either(
+    frozen_today, receiver, operator_client
+):
+    endpoint = WebhookEndpointFactory(url=receiver.url())
+    old_secret = endpoint.secret
+    new_secret = operator_client.post(f"/api/webhooks/{endpoint.pk}/rotate-secret/", {"expire_previous_in": 3600},
+                                      format="json").json()["secret"]
+    webhook_deliver(delivery_id=_delivery(endpoint).pk)
+
+    received = receiver.requests[0]
+    header = received["headers"]["Codevance-Signature"]
+    assert re.fullmatch(r"t=\d+,v1=[0-9a-f]{64},v1=[0-9a-f]{64}", header)
+    # A receiver still holding the old secret, one that switched already, and a stranger.
+    assert verify(received["body"], header, old_secret)
+    assert verify(received["body"], header, new_secret)
+    assert not verify(received["body"], header, "whsec_wrong")
+    assert header.index(_mac(new_secret, header, received["body"])) < header.index(
+        _mac(old_secret, header, received["body"])
+    )
+
+
+def _mac(secret, header, body):
+    import hashlib
+    import hmac
+
+    timestamp = header.split(",")[0][2:]
+    return hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
+
+
+def test_once_the_old_secret_expires_deliveries_carry_only_the_new_signature(
+    frozen_today, receiver, operator_client
+):
+    import time_machine
+
+    endpoint = WebhookEndpointFactory(url=receiver.url())
+    old_secret = endpoint.secret
+    new_secret = operator_client.post(f"/api/webhooks/{endpoint.pk}/rotate-secret/",
+                                      {"expire_previous_in": 60}, format="json").json()["secret"]
+    with time_machine.travel(timezone.now() + timedelta(seconds=60), tick=False):  # the end is exclusive
+        webhook_deliver(delivery_id=_delivery(endpoint).pk)
+        received = receiver.requests[0]
+        header = received["headers"]["Codevance-Signature"]
+        assert re.fullmatch(r"t=\d+,v1=[0-9a-f]{64}", header)
+        assert verify(received["body"], header, new_secret)
+        assert not verify(received["body"], header, old_secret)
+
+
+def test_a_rotation_without_grace_signs_the_next_delivery_with_the_new_secret_only(
+    frozen_today, receiver, operator_client
+):
+    endpoint = WebhookEndpointFactory(url=receiver.url())
+    new_secret = operator_client.post(f"/api/webhooks/{endpoint.pk}/rotate-secret/", {"expire_previous_in": 0},
+                                      format="json").json()["secret"]
+    webhook_deliver(delivery_id=_delivery(endpoint).pk)
+    received = receiver.requests[0]
+    assert verify(received["body"], received["headers"]["Codevance-Signature"], new_secret)
+    assert not verify(received["body"], received["headers"]["Codevance-Signature"], endpoint.secret)

@@ -24,4 +24,4 @@ class Command(BaseCommand):
         if older_than is not None and older_than < 0:
             raise CommandError("--older-than must be zero or more seconds.")
         count = idempotency_keys_purge(older_than=None if older_than is None else timedelta(seconds=older_than))
-        self.stdout.write(f"{count} idempotency key(s) deleted.")
+        self.stdout.write(f"{count} idempotency key{'' if count == 1 else 's'} deleted.")

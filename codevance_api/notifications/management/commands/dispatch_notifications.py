@@ -25,4 +25,4 @@ class Command(BaseCommand):
             raise CommandError("--older-than must be zero or more seconds.")
         overdue_after = None if older_than is None else timedelta(seconds=older_than)
         count = notifications_dispatch(overdue_after=overdue_after)
-        self.stdout.write(f"{count} notification(s) enqueued.")
+        self.stdout.write(f"{count} notification{'' if count == 1 else 's'} enqueued.")

@@ -163,4 +163,4 @@ def test_the_dispatch_command_threshold_does_not_delay_failed_handovers(monkeypa
     NotificationFactory(next_attempt_at=timezone.now() - timedelta(seconds=30))
     _broker_up(monkeypatch)
     call_command("dispatch_notifications", "--older-than", "3600")
-    assert "1 notification(s) enqueued." in capsys.readouterr().out
+    assert "1 notification enqueued." in capsys.readouterr().out

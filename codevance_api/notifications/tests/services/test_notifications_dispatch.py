@@ -54,9 +54,9 @@ def test_dispatcher_keeps_notifications_pending_while_the_broker_is_down(frozen_
 def test_dispatch_command_uses_the_threshold_it_is_given(frozen_today, mailoutbox, capsys):
     NotificationFactory(next_attempt_at=timezone.now() - timedelta(seconds=30))
     call_command("dispatch_notifications")
-    assert "0 notification(s) enqueued." in capsys.readouterr().out
+    assert "0 notifications enqueued." in capsys.readouterr().out
     call_command("dispatch_notifications", "--older-than", "10")
-    assert "1 notification(s) enqueued." in capsys.readouterr().out
+    assert "1 notification enqueued." in capsys.readouterr().out
     assert len(mailoutbox) == 1
 
 

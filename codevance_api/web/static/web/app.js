@@ -1,7 +1,8 @@
 /* Progressive enhancement only: every page works without this file.
    - The anticipate page asks the server for the quote as the date changes (the numbers are the
-     server's, computed by services.anticipation_quote; nothing is computed here), and marks a
-     picked weekend or holiday when business days are enforced (the server lists them).
+     server's, computed by services.anticipation_quote; nothing is computed here).
+   - The anticipate and batch pages' date pickers mark a picked weekend or holiday when business
+     days are enforced (the server lists them).
    - The queue gets a "select all" checkbox.
    - A form marked data-submit-once (the batch confirmation) disables its button once sent, so a double
      click sends it once; the server still answers a second copy without requesting anything twice.
@@ -54,23 +55,27 @@
       });
     }
 
-    // With business days enforced, the server lists the weekends and holidays of the picker's range:
-    // a picked one is marked at once (the quote's answer names the nearest earlier business day).
-    var closedDays = (input.getAttribute("data-non-business-days") || "").split(" ").filter(Boolean);
-    function markClosedDay() {
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(refresh, 150);
+    });
+    form.setAttribute("data-live", "on");
+  }
+
+  // With business days enforced, the server lists the weekends and holidays of a picker's range
+  // (the anticipate and batch pages): a picked one is marked at once; the server still refuses it
+  // and names the nearest earlier business day.
+  function markClosedDays(input) {
+    var closedDays = input.getAttribute("data-non-business-days").split(" ").filter(Boolean);
+    function mark() {
       if (closedDays.indexOf(input.value) >= 0) {
         input.setAttribute("data-closed-day", "");
       } else {
         input.removeAttribute("data-closed-day");
       }
     }
-
-    input.addEventListener("input", function () {
-      markClosedDay();
-      clearTimeout(timer);
-      timer = setTimeout(refresh, 150);
-    });
-    form.setAttribute("data-live", "on");
+    input.addEventListener("input", mark);
+    mark();
   }
 
   function selectAll(table) {
@@ -105,6 +110,7 @@
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("form[data-submit-once]").forEach(submitOnce);
     document.querySelectorAll("form[data-quote-url]").forEach(liveQuote);
+    document.querySelectorAll("input[data-non-business-days]").forEach(markClosedDays);
     document.querySelectorAll(".queue-form").forEach(selectAll);
   });
 })();

@@ -24,4 +24,4 @@ class Command(BaseCommand):
         if older_than is not None and older_than < 0:
             raise CommandError("--older-than must be zero or more seconds.")
         count = webhooks_dispatch(overdue_after=None if older_than is None else timedelta(seconds=older_than))
-        self.stdout.write(f"{count} webhook delivery(ies) enqueued.")
+        self.stdout.write(f"{count} webhook {'delivery' if count == 1 else 'deliveries'} enqueued.")
