@@ -1,14 +1,12 @@
-import re
 from datetime import date, datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext, gettext_lazy
 from rest_framework import serializers
 
-# A date from a client, in every input (API bodies, query filters, web forms): exactly YYYY-MM-DD, ASCII digits.
-ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 DATE_FORMAT_MESSAGE = gettext_lazy("Use the format YYYY-MM-DD.")
 
 
@@ -38,23 +36,30 @@ def last_months(day: date, count: int = 12) -> list[date]:
 
 
 def parse_iso_date(raw) -> date:
-    """The date a client wrote as YYYY-MM-DD (surrounding spaces ignored): the one parser of every date input,
+    """The date a client wrote in ISO 8601 (surrounding spaces ignored): the one parser of every date input,
     API bodies, query filters and web forms alike (fresh-user review, point 1).
 
-    Raises django.core.exceptions.ValidationError with code `invalid` ("Use the format YYYY-MM-DD.") for
-    anything else ("", "2026-2-3", "30/02/2026", not a string), and code `date_does_not_exist` for a
-    well-formed date that is not in the calendar (2026-02-30, 2026-13-01, 2026-00-10, 2025-02-29, year 0000).
+    What it accepts is exactly what the API accepted before it (Django's parse_date, behind DRF's
+    DateField): YYYY-MM-DD as documented, and the other ISO 8601 forms existing clients may send
+    (2026-2-3, 20260203); only non-ASCII digits are refused now. What changed is the answer to the
+    rest: Raises django.core.exceptions.ValidationError with code `invalid` ("Use the format
+    YYYY-MM-DD.") for anything unreadable ("", "30/02/2026", "tomorrow", not a string), and code
+    `date_does_not_exist` for a well-formed date that is not in the calendar (2026-02-30, 2026-13-01,
+    2026-00-10, 2025-02-29, year 0000), where DRF said "wrong format" for both.
     """
     text = raw.strip() if isinstance(raw, str) else None
-    if text is None or not ISO_DATE.match(text):
+    if not text or not text.isascii():
         raise ValidationError(DATE_FORMAT_MESSAGE, code="invalid")
     try:
-        return date(int(text[:4]), int(text[5:7]), int(text[8:]))
-    except ValueError:
+        parsed = parse_date(text)
+    except ValueError:  # the shape of a date, but not one of the calendar
         raise ValidationError(
             gettext("The date %(value)s does not exist: check the day and the month.") % {"value": text},
             code="date_does_not_exist",
-        )
+        ) from None
+    if parsed is None:
+        raise ValidationError(DATE_FORMAT_MESSAGE, code="invalid")
+    return parsed
 
 
 class IsoDateFormField(forms.DateField):

@@ -13,7 +13,7 @@ from codevance_api.payments.tests.factories import AnticipationFactory, PaymentF
 pytestmark = pytest.mark.django_db
 
 FORMAT = "Use the format YYYY-MM-DD."
-WRONG_FORMAT = ["2026-2-3", "30/02/2026", "2026/02/03", "tomorrow", "2026-02-03T00:00", "２０２６-０２-０３"]
+WRONG_FORMAT = ["26-02-03", "30/02/2026", "2026/02/03", "tomorrow", "2026-02-03T00:00", "２０２６-０２-０３"]
 DOES_NOT_EXIST = ["2026-02-30", "2026-13-01", "2026-00-10", "2025-02-29", "2026-04-31", "0000-01-01"]
 
 
@@ -25,8 +25,10 @@ def _missing(value):
 
 
 @pytest.mark.parametrize("raw,expected", [("2028-02-29", date(2028, 2, 29)), ("2026-12-31", date(2026, 12, 31)),
-                                          (" 2026-01-05 ", date(2026, 1, 5)), ("0001-01-01", date(1, 1, 1))])
-def test_a_real_date_written_yyyy_mm_dd_is_read(raw, expected):
+                                          (" 2026-01-05 ", date(2026, 1, 5)), ("0001-01-01", date(1, 1, 1)),
+                                          # What the API accepted before the one parser, and still does.
+                                          ("2026-2-3", date(2026, 2, 3)), ("20260203", date(2026, 2, 3))])
+def test_a_real_date_written_in_iso_8601_is_read(raw, expected):
     assert parse_iso_date(raw) == expected
 
 
@@ -90,7 +92,7 @@ def test_every_body_date_says_an_impossible_date_does_not_exist(frozen_today, su
         _assert_refused(supplier_client.post(path, {**body, field: value}, format="json"), field, _missing(value))
 
 
-@pytest.mark.parametrize("value,message", [("2026-2-3", FORMAT), ("30/02/2026", FORMAT),
+@pytest.mark.parametrize("value,message", [("2026/02/03", FORMAT), ("30/02/2026", FORMAT),
                                            ("2026-02-30", _missing("2026-02-30"))])
 def test_the_quote_query_date_says_the_same(frozen_today, supplier_client, supplier, value, message):
     payment = PaymentFactory(supplier=supplier)
@@ -131,11 +133,11 @@ FILTERS = [
 
 
 @pytest.mark.parametrize("path,parameter", FILTERS)
-@pytest.mark.parametrize("value", ["2026-2-3", "30/02/2026", "2026-02-30", "2026-13-01", "2026-00-10", "2025-02-29"])
+@pytest.mark.parametrize("value", ["2026/02/03", "30/02/2026", "2026-02-30", "2026-13-01", "2026-00-10", "2025-02-29"])
 def test_every_date_filter_answers_as_the_bodies_do(operator_client, path, parameter, value):
     response = operator_client.get(path, {parameter: value})
 
-    message = FORMAT if value in ("2026-2-3", "30/02/2026") else _missing(value)
+    message = FORMAT if value in ("2026/02/03", "30/02/2026") else _missing(value)
     _assert_refused(response, parameter, message)
 
 
@@ -155,7 +157,7 @@ def test_a_date_filter_in_portuguese_is_refused_in_portuguese(operator_client):
 
 
 @pytest.mark.parametrize("value,message", [
-    ("2026-2-3", FORMAT), ("30/02/2026", FORMAT), ("2026-02-30", _missing("2026-02-30")),
+    ("2026/02/03", FORMAT), ("30/02/2026", FORMAT), ("2026-02-30", _missing("2026-02-30")),
     ("2026-13-01", _missing("2026-13-01")), ("2026-00-10", _missing("2026-00-10")),
     ("2025-02-29", _missing("2025-02-29")),
 ])
@@ -188,3 +190,16 @@ def operator_web(operator):
     from codevance_api.web.tests.conftest import logged_in
 
     return logged_in(operator)
+
+
+@pytest.mark.parametrize("value", ["2024-9-29", "20240929"])
+def test_an_unpadded_or_basic_iso_date_existing_clients_send_is_still_accepted(
+    frozen_today, supplier_client, supplier, value
+):
+    payment = PaymentFactory(supplier=supplier, due_date=date(2024, 10, 1))
+
+    quote = supplier_client.get(f"/api/payments/{payment.pk}/quote/", {"new_due_date": value})
+    request = supplier_client.post("/api/anticipations/", {"payment": payment.pk, "new_due_date": value}, format="json")
+
+    assert quote.status_code == 200 and quote.json()["new_due_date"] == "2024-09-29"
+    assert request.status_code == 201 and request.json()["new_due_date"] == "2024-09-29"
