@@ -14,6 +14,9 @@ The deliveries use the machinery of the email outbox (notifications/services.py)
 - `webhooks_dispatch` (Celery beat) re-enqueues deliveries the broker never took, or whose attempt is
   overdue;
 - `webhooks_send_again` is the operator's way back (the admin's "Send again").
+
+Registering, changing or deleting an endpoint writes its control-log row (control_log.services.
+control_log_record) in the same transaction: the URL, the events and the active flag, never the secret.
 """
 
 import json
@@ -30,6 +33,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from codevance_api.control_log.models import ControlAction, ControlObjectType
+from codevance_api.control_log.services import control_log_record
 from codevance_api.core.errors import Forbidden, NotFound, ValidationFailed
 from codevance_api.core.ranges import id_in_range
 from codevance_api.notifications.services import Delivery, outbox_delivery_lock, retry_delay
@@ -68,46 +73,81 @@ def _checked_events(events) -> list[str]:
     return list(events)
 
 
+def webhook_endpoint_fields(endpoint: WebhookEndpoint) -> dict:
+    """An endpoint's fields as the control log keeps them: {"url", "events": [names], "active"}; never the
+    secret. No query."""
+    return {"url": endpoint.url, "events": list(endpoint.events), "active": endpoint.active}
+
+
 def webhook_endpoint_create(*, actor, url: str, events: list[str], active: bool = True) -> WebhookEndpoint:
     """An operator registers `url` to receive `events`; the endpoint gets a fresh signing secret.
 
     `events`: a non-empty list of distinct WebhookEvent values. The URL is checked as a delivery would be
     (webhooks/addresses.py: https and a public address in production). Result: the WebhookEndpoint, its
     `secret` readable this once by the caller. Raises Forbidden 403 `operators_only`; ValidationFailed 400
-    on `events` (`required`, `invalid_event`, `duplicate`) and on `url` (`url_not_allowed`).
-    Source: issue 16, point 5.
+    on `events` (`required`, `invalid_event`, `duplicate`) and on `url` (`url_not_allowed`). The endpoint
+    and its control-log row (without the secret) are written in one transaction. Source: issue 16, point 5.
     """
     _require_operator(actor)
     events = _checked_events(events)
     addresses.resolve(url)
-    return WebhookEndpoint.objects.create(
-        url=url, events=events, active=active, secret=signing.new_secret(), created_by=actor
-    )
+    with transaction.atomic():
+        endpoint = WebhookEndpoint.objects.create(
+            url=url, events=events, active=active, secret=signing.new_secret(), created_by=actor
+        )
+        control_log_record(
+            actor=actor, action=ControlAction.CREATED, object_type=ControlObjectType.WEBHOOK_ENDPOINT,
+            object_id=endpoint.pk, after=webhook_endpoint_fields(endpoint),
+        )
+    return endpoint
 
 
 def webhook_endpoint_update(*, actor, endpoint: WebhookEndpoint, url: str, events: list[str], active: bool):
     """Change an endpoint's URL, events or active flag (the admin's change form); the secret stays.
 
-    Same checks and errors as webhook_endpoint_create. Result: the saved WebhookEndpoint.
+    `endpoint` may already carry the new values in memory (the admin's form sets them): what it was is
+    read again, locked, from the database. The change and its control-log row (the fields that changed,
+    before and after) are written in one transaction. Same checks and errors as webhook_endpoint_create,
+    and NotFound 404 `not_found` when the endpoint no longer exists. Result: `endpoint`, saved.
     """
     _require_operator(actor)
-    endpoint.events = _checked_events(events)
-    if url != endpoint.url:
-        addresses.resolve(url)
-    endpoint.url, endpoint.active = url, active
-    endpoint.save(update_fields=["url", "events", "active"])
+    events = _checked_events(events)
+    with transaction.atomic():
+        stored = WebhookEndpoint.objects.select_for_update().filter(pk=endpoint.pk).first()
+        if stored is None:
+            raise NotFound(_("No webhook endpoint %(id)s.") % {"id": endpoint.pk})
+        if url != stored.url:
+            addresses.resolve(url)
+        before = webhook_endpoint_fields(stored)
+        endpoint.url, endpoint.events, endpoint.active = url, events, active
+        endpoint.save(update_fields=["url", "events", "active"])
+        control_log_record(
+            actor=actor, action=ControlAction.CHANGED, object_type=ControlObjectType.WEBHOOK_ENDPOINT,
+            object_id=endpoint.pk, before=before, after=webhook_endpoint_fields(endpoint),
+        )
     return endpoint
 
 
 def webhook_endpoint_delete(*, actor, endpoint_id: int) -> None:
     """An operator deletes an endpoint, with its deliveries (pending ones are not sent).
 
-    Raises Forbidden 403 `operators_only`, NotFound 404 `not_found`.
+    The delete and its control-log row (the endpoint's fields before, without the secret) are written in
+    one transaction. Raises Forbidden 403 `operators_only`, NotFound 404 `not_found`.
     """
     _require_operator(actor)
-    deleted = WebhookEndpoint.objects.filter(pk=endpoint_id).delete()[1] if id_in_range(endpoint_id) else {}
-    if not deleted.get(WebhookEndpoint._meta.label):
-        raise NotFound(_("No webhook endpoint %(id)s.") % {"id": endpoint_id})
+    with transaction.atomic():
+        endpoint = (
+            WebhookEndpoint.objects.select_for_update().filter(pk=endpoint_id).first()
+            if id_in_range(endpoint_id) else None
+        )
+        if endpoint is None:
+            raise NotFound(_("No webhook endpoint %(id)s.") % {"id": endpoint_id})
+        before = webhook_endpoint_fields(endpoint)
+        endpoint.delete()
+        control_log_record(
+            actor=actor, action=ControlAction.DELETED, object_type=ControlObjectType.WEBHOOK_ENDPOINT,
+            object_id=endpoint_id, before=before,
+        )
 
 
 # --- Emitting: the outbox rows, in the event's transaction -------------------------------------
