@@ -180,3 +180,21 @@ def test_the_api_writes_one_row_per_change(frozen_today, operator_client):
     assert list(ControlChange.objects.order_by("id").values_list("action", "object_id")) == [
         ("created", created["id"]), ("changed", created["id"]), ("deleted", created["id"]),
     ]
+
+
+def test_a_change_that_waited_while_its_budget_was_moved_is_refused_as_budget_changed(
+    frozen_today, operator, monkeypatch
+):
+    budget = BudgetFactory(month=OCT, amount=Decimal("5000.00"))
+    real = services.month_locks
+
+    def lock_while_someone_moves_it(months, *, exclusive):
+        real(months, exclusive=exclusive)
+        # What a concurrent move that committed before this change got its month lock leaves behind.
+        Budget.objects.filter(pk=budget.pk).update(month=NOV)
+
+    monkeypatch.setattr(services, "month_locks", lock_while_someone_moves_it)
+    with pytest.raises(ApplicationError) as refused:
+        services.budget_update(actor=operator, budget_id=budget.pk, supplier_id=SupplierFactory().pk)
+    assert (refused.value.status_code, refused.value.code) == (409, "budget_changed")
+    assert not ControlChange.objects.filter(action="changed").exists()
