@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "codevance_api.treasury",
     "codevance_api.idempotency",
     "codevance_api.webhooks",
+    "codevance_api.control_log",
     "codevance_api.web",
     "rest_framework_simplejwt.token_blacklist",
     "axes",
@@ -328,6 +329,8 @@ SPECTACULAR_SETTINGS = {
         {"name": "anticipations", "description": "Requests to be paid early, one or a batch, and their decisions."},
         {"name": "logs", "description": "The append-only audit trail of requests and decisions."},
         {"name": "webhooks", "description": "Endpoints that receive signed events (operators)."},
+        {"name": "control log", "description": "Who changed which budget, auto-approval rule or webhook endpoint "
+                                               "(operators, read-only)."},
     ],
     "ENUM_NAME_OVERRIDES": {
         "PaymentStatusEnum": "codevance_api.payments.models.PaymentStatus",

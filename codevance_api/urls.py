@@ -15,6 +15,7 @@ urlpatterns = [
     path("api/", include("codevance_api.payments.urls")),
     path("api/", include("codevance_api.treasury.urls")),
     path("api/", include("codevance_api.webhooks.urls")),
+    path("api/", include("codevance_api.control_log.urls")),
     # The OpenAPI contract and the docs pages built on it (assets from drf-spectacular-sidecar).
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),

@@ -50,6 +50,8 @@ OPERATOR_PERMISSIONS = {
         "change_autoapprovalrule",
         "delete_autoapprovalrule",
     ],
+    # Who changed which budget, rule or webhook endpoint: read-only (its ModelAdmin refuses the rest).
+    "control_log": ["view_controlchange"],
     # Deliberately absent: token_blacklist (outstanding refresh tokens are credentials), sessions,
     # every delete of records (payments, logs, notifications, users), and any change of users or
     # groups (an operator could make itself a superuser, or take over a supplier's login and request

@@ -5,7 +5,12 @@ after they have locked the anticipations: it locks the budget rows the approvals
 id order (every path locks anticipations or payments first, budgets last, so no two paths wait on
 each other in a circle), computes what they have used under that lock and refuses what does not
 fit. Two concurrent approvals can therefore never both take the last slice of a budget: the second
-waits for the first's commit and then counts its approval as used.
+waits for the first's commit and then counts its approval as used. Before the budget rows, it takes a
+shared month lock on each month it charges, and budget creations, changes and deletions an exclusive one
+(treasury/locks.py): a budget set while an approval of its month commits is checked against it.
+
+Every change of a budget or an auto-approval rule writes its control-log row (control_log.services.
+control_log_record) in its own transaction: who, when, and the fields before and after.
 """
 
 import logging
@@ -16,6 +21,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, Q
 from django.utils.translation import gettext as _
 
+from codevance_api.control_log.models import ControlAction, ControlObjectType
+from codevance_api.control_log.services import control_log_record
 from codevance_api.core.errors import Conflict, NotFound, ValidationFailed
 from codevance_api.core.money import format_money
 from codevance_api.core.ranges import id_in_range
@@ -24,6 +31,7 @@ from codevance_api.webhooks.services import webhook_emit
 from codevance_api.payments.models import Anticipation, Supplier
 
 from . import rules, selectors
+from .locks import month_locks
 from .models import MAX_BUDGET_AMOUNT, MAX_RULE_AMOUNT, MAX_RULE_DAYS, MIN_BUDGET_AMOUNT, AutoApprovalRule, Budget
 from .rules import BudgetExceeded, BudgetKey
 
@@ -58,6 +66,12 @@ def _budget_exists(key: BudgetKey) -> Conflict:
     )
 
 
+def budget_fields(budget: Budget) -> dict:
+    """A budget's fields as the control log keeps them: {"month": "YYYY-MM", "supplier": id or None,
+    "amount": R$ string "1234.50"}. No query."""
+    return {"month": f"{budget.month:%Y-%m}", "supplier": budget.supplier_id, "amount": f"{budget.amount:.2f}"}
+
+
 def _check_covers_used(key: BudgetKey, amount: Decimal) -> None:
     used = selectors.used_by_budgets([key])[key]
     if amount < used:
@@ -78,20 +92,29 @@ def budget_create(*, actor, month, amount: Decimal, supplier_id: int | None = No
     (`does_not_exist`); Conflict 409 `budget_exists` (that month already has that budget: the unique
     constraints decide, concurrent creations included) and `budget_below_used` (approved
     anticipations of the month already use more; the body adds `used`). Source: issue 16, point 1.
+
+    In one transaction: the month's exclusive lock (treasury/locks.py: an approval of the month that is
+    committing is waited for and counted as used), the checks, the budget and its control-log row.
     """
     selectors.require_operator(actor)
     amount = _check_amount(amount, field="amount", maximum=MAX_BUDGET_AMOUNT)
     _check_supplier(supplier_id)
     key = BudgetKey(rules.month_of(month), supplier_id)
-    # A second budget of the same month and supplier is refused as such, whatever its amount.
-    if Budget.objects.filter(month=key.month, supplier_id=supplier_id).exists():
-        raise _budget_exists(key)
-    _check_covers_used(key, amount)
-    try:
-        with transaction.atomic():
-            budget = Budget.objects.create(month=key.month, supplier_id=supplier_id, amount=amount)
-    except IntegrityError:
-        raise _budget_exists(key)
+    with transaction.atomic():
+        month_locks([key.month], exclusive=True)
+        # A second budget of the same month and supplier is refused as such, whatever its amount.
+        if Budget.objects.filter(month=key.month, supplier_id=supplier_id).exists():
+            raise _budget_exists(key)
+        _check_covers_used(key, amount)
+        try:
+            with transaction.atomic():
+                budget = Budget.objects.create(month=key.month, supplier_id=supplier_id, amount=amount)
+        except IntegrityError:
+            raise _budget_exists(key)
+        control_log_record(
+            actor=actor, action=ControlAction.CREATED, object_type=ControlObjectType.BUDGET, object_id=budget.pk,
+            after=budget_fields(budget),
+        )
     logger.info("budget %s (%s) set to %s by user %s", budget.pk, key.describe(), amount, actor.pk)
     return selectors.budgets_with_usage([budget])[0]
 
@@ -100,12 +123,15 @@ def budget_update(*, actor, budget_id: int, month=None, amount: Decimal | None =
     """An operator changes a budget: its `month` (a date), `amount` (R$) and/or `supplier_id` (None: overall);
     what is not given is kept.
 
-    The budget row is locked first, so a change and a concurrent approval are checked one after the
-    other. The new amount may not be under what the budget's (new) month and supplier have already
-    used by approved anticipations: an approval is never undone by a budget. Result: the Budget with
-    `used` and `remaining`. Raises Forbidden 403 `operators_only`, NotFound 404 `not_found`, the
-    checks of budget_create (400 on `amount`, `supplier`; 409 `budget_exists`, `budget_below_used`).
-    Source: issue 16, point 1.
+    The exclusive locks of the budget's current and new months are taken first (treasury/locks.py),
+    then its row: a change and a concurrent approval are checked one after the other. The new amount
+    may not be under what the budget's (new) month and supplier have already used by approved
+    anticipations: an approval is never undone by a budget. The control-log row (the fields that
+    changed, before and after) is written in the same transaction. Result: the Budget with `used` and
+    `remaining`. Raises Forbidden 403 `operators_only`, NotFound 404 `not_found`, the checks of
+    budget_create (400 on `amount`, `supplier`; 409 `budget_exists`, `budget_below_used`), and
+    Conflict 409 `budget_changed` (another operator moved this budget to another month while this
+    change waited for its lock: read it again). Source: issue 16, point 1.
     """
     selectors.require_operator(actor)
     if amount is not None:
@@ -113,15 +139,32 @@ def budget_update(*, actor, budget_id: int, month=None, amount: Decimal | None =
     if supplier_id is not UNSET:
         _check_supplier(supplier_id)
     with transaction.atomic():
-        budget = Budget.objects.select_for_update().filter(pk=budget_id).first() if id_in_range(budget_id) else None
+        # The month locks come before the budget row (the lock order of treasury/locks.py), so the row's
+        # month is read first without a lock; a budget moved meanwhile is caught below.
+        current = (
+            Budget.objects.filter(pk=budget_id).values_list("month", flat=True).first()
+            if id_in_range(budget_id) else None
+        )
+        if current is None:
+            raise NotFound(_("No budget %(id)s.") % {"id": budget_id})
+        locked_months = {current, rules.month_of(month) if month is not None else current}
+        month_locks(locked_months, exclusive=True)
+        budget = Budget.objects.select_for_update().filter(pk=budget_id).first()
         if budget is None:
             raise NotFound(_("No budget %(id)s.") % {"id": budget_id})
+        before = budget_fields(budget)
         if month is not None:
             budget.month = rules.month_of(month)
         if supplier_id is not UNSET:
             budget.supplier_id = supplier_id
         if amount is not None:
             budget.amount = amount
+        if budget.month not in locked_months:
+            raise Conflict(
+                _("Budget %(id)s was moved to another month by someone else meanwhile: read it again.")
+                % {"id": budget_id},
+                code="budget_changed",
+            )
         key = selectors.budget_key(budget)
         _check_covers_used(key, budget.amount)
         try:
@@ -129,18 +172,37 @@ def budget_update(*, actor, budget_id: int, month=None, amount: Decimal | None =
                 budget.save()
         except IntegrityError:
             raise _budget_exists(key)
+        control_log_record(
+            actor=actor, action=ControlAction.CHANGED, object_type=ControlObjectType.BUDGET, object_id=budget.pk,
+            before=before, after=budget_fields(budget),
+        )
     logger.info("budget %s (%s) changed to %s by user %s", budget.pk, key.describe(), budget.amount, actor.pk)
     return selectors.budgets_with_usage([budget])[0]
 
 
 def budget_delete(*, actor, budget_id: int) -> None:
     """An operator removes a budget: its month (and supplier) is no longer limited. Approvals already
-    charged stay approved. Raises Forbidden 403 `operators_only`, NotFound 404 `not_found`.
-    Source: issue 16, point 1."""
+    charged stay approved. In one transaction: the month's exclusive lock (treasury/locks.py), the
+    budget row's, the delete and its control-log row (the budget's fields before). Raises Forbidden 403
+    `operators_only`, NotFound 404 `not_found`. Source: issue 16, point 1."""
     selectors.require_operator(actor)
-    deleted = Budget.objects.filter(pk=budget_id).delete()[0] if id_in_range(budget_id) else 0
-    if not deleted:
-        raise NotFound(_("No budget %(id)s.") % {"id": budget_id})
+    with transaction.atomic():
+        month = (
+            Budget.objects.filter(pk=budget_id).values_list("month", flat=True).first()
+            if id_in_range(budget_id) else None
+        )
+        if month is None:
+            raise NotFound(_("No budget %(id)s.") % {"id": budget_id})
+        month_locks([month], exclusive=True)
+        budget = Budget.objects.select_for_update().filter(pk=budget_id).first()
+        if budget is None:
+            raise NotFound(_("No budget %(id)s.") % {"id": budget_id})
+        before = budget_fields(budget)
+        budget.delete()
+        control_log_record(
+            actor=actor, action=ControlAction.DELETED, object_type=ControlObjectType.BUDGET, object_id=budget_id,
+            before=before,
+        )
     logger.info("budget %s removed by user %s", budget_id, actor.pk)
 
 
@@ -176,14 +238,15 @@ def budgets_charge(*, anticipations: list[Anticipation]) -> dict[int, BudgetExce
     """Charge approvals to their budgets: each anticipation's `new_value` (R$) to the overall budget and
     its supplier's budget of the month of its `new_due_date` (each only if it exists: no budget, no limit).
 
-    Call inside the transaction that approves them, after locking the anticipations. Locks the
+    Call inside the transaction that approves them, after locking the anticipations. Takes the shared
+    month locks of the months charged (treasury/locks.py: one query, PostgreSQL only), locks the
     budget rows involved (one query, in id order), computes what they have used under the lock (one
     query, selectors.used_by_budgets), then takes the anticipations in the order given: each one
     fits only if every budget it is charged to still has room for its whole value, and then uses
     that room for the ones after it. Result: the refusals, by anticipation id (rules.BudgetExceeded,
     409 `budget_exceeded`, naming what remains): the caller must not approve those. A charge that
-    uses the last of a budget calls budget_exhausted. At most two queries; one when no budget
-    applies. Raises nothing itself. Source: issue 16, point 1.
+    uses the last of a budget calls budget_exhausted. At most two queries, plus the month locks' one on
+    PostgreSQL; one (two) when no budget applies. Raises nothing itself. Source: issue 16, point 1.
     """
     if not anticipations:
         return {}
@@ -193,6 +256,8 @@ def budgets_charge(*, anticipations: list[Anticipation]) -> dict[int, BudgetExce
     ]
     months = sorted({keys[0].month for _, keys in charges})
     supplier_ids = sorted({anticipation.supplier_id for anticipation in anticipations})
+    # Before the budget rows: a budget of these months being set now waits for this approval, or is seen.
+    month_locks(months, exclusive=False)
     budgets = list(
         Budget.objects.select_for_update()
         .filter(Q(supplier__isnull=True) | Q(supplier_id__in=supplier_ids), month__in=months)
@@ -220,6 +285,15 @@ def budgets_charge(*, anticipations: list[Anticipation]) -> dict[int, BudgetExce
 # --- Auto-approval rules ------------------------------------------------------------------------
 
 
+def auto_approval_rule_fields(rule: AutoApprovalRule) -> dict:
+    """A rule's fields as the control log keeps them: {"supplier": id or None, "max_amount": R$ string
+    "1234.50", "min_days_early": days, "active": bool, "author": user id}. No query."""
+    return {
+        "supplier": rule.supplier_id, "max_amount": f"{rule.max_amount:.2f}", "min_days_early": rule.min_days_early,
+        "active": rule.active, "author": rule.author_id,
+    }
+
+
 def _check_days(days) -> int:
     if isinstance(days, bool) or not isinstance(days, int) or not 0 <= days <= MAX_RULE_DAYS:
         raise ValidationFailed(
@@ -238,16 +312,22 @@ def auto_approval_rule_create(
     budget. The operator becomes the rule's `author`. Result: the AutoApprovalRule.
     Raises Forbidden 403 `operators_only`; ValidationFailed 400 on `max_amount` (`invalid`,
     `max_decimal_places`, `out_of_range`), `min_days_early` (`out_of_range`), `supplier`
-    (`does_not_exist`). Source: issue 16, point 2.
+    (`does_not_exist`). The rule and its control-log row are written in one transaction.
+    Source: issue 16, point 2.
     """
     selectors.require_operator(actor)
     max_amount = _check_amount(max_amount, field="max_amount", maximum=MAX_RULE_AMOUNT)
     min_days_early = _check_days(min_days_early)
     _check_supplier(supplier_id)
-    rule = AutoApprovalRule.objects.create(
-        supplier_id=supplier_id, max_amount=max_amount, min_days_early=min_days_early, active=bool(active),
-        author=actor,
-    )
+    with transaction.atomic():
+        rule = AutoApprovalRule.objects.create(
+            supplier_id=supplier_id, max_amount=max_amount, min_days_early=min_days_early, active=bool(active),
+            author=actor,
+        )
+        control_log_record(
+            actor=actor, action=ControlAction.CREATED, object_type=ControlObjectType.AUTO_APPROVAL_RULE,
+            object_id=rule.pk, after=auto_approval_rule_fields(rule),
+        )
     logger.info("auto-approval rule %s created by user %s", rule.pk, actor.pk)
     return rule
 
@@ -257,8 +337,9 @@ def auto_approval_rule_update(
     supplier_id=UNSET, active: bool | None = None,
 ) -> AutoApprovalRule:
     """An operator changes a rule (what is not given is kept) and becomes its `author`: the approvals
-    it takes from now on are logged with them. Result: the AutoApprovalRule. Raises Forbidden 403
-    `operators_only`, NotFound 404 `not_found`, the 400s of auto_approval_rule_create.
+    it takes from now on are logged with them. The change and its control-log row (the fields that
+    changed, before and after) are written in one transaction. Result: the AutoApprovalRule. Raises
+    Forbidden 403 `operators_only`, NotFound 404 `not_found`, the 400s of auto_approval_rule_create.
     Source: issue 16, point 2.
     """
     selectors.require_operator(actor)
@@ -272,6 +353,7 @@ def auto_approval_rule_update(
         rule = AutoApprovalRule.objects.select_for_update().filter(pk=rule_id).first() if id_in_range(rule_id) else None
         if rule is None:
             raise NotFound(_("No auto-approval rule %(id)s.") % {"id": rule_id})
+        before = auto_approval_rule_fields(rule)
         if max_amount is not None:
             rule.max_amount = max_amount
         if min_days_early is not None:
@@ -282,6 +364,10 @@ def auto_approval_rule_update(
             rule.active = bool(active)
         rule.author = actor
         rule.save()
+        control_log_record(
+            actor=actor, action=ControlAction.CHANGED, object_type=ControlObjectType.AUTO_APPROVAL_RULE,
+            object_id=rule.pk, before=before, after=auto_approval_rule_fields(rule),
+        )
     logger.info("auto-approval rule %s changed by user %s", rule.pk, actor.pk)
     return rule
 
@@ -289,11 +375,21 @@ def auto_approval_rule_update(
 def auto_approval_rule_delete(*, actor, rule_id: int) -> None:
     """An operator deletes a rule that has never approved anything. Raises Forbidden 403 `operators_only`,
     NotFound 404 `not_found`, Conflict 409 `rule_in_use` (the audit log names it as the decider of
-    some approvals: deactivate it instead, `active: false`). Source: issue 16, point 2."""
+    some approvals: deactivate it instead, `active: false`). The delete and its control-log row (the
+    rule's fields before) are written in one transaction. Source: issue 16, point 2."""
     selectors.require_operator(actor)
     try:
         with transaction.atomic():
-            deleted = AutoApprovalRule.objects.filter(pk=rule_id).delete()[0] if id_in_range(rule_id) else 0
+            rules_found = AutoApprovalRule.objects.select_for_update().filter(pk=rule_id)
+            rule = rules_found.first() if id_in_range(rule_id) else None
+            deleted = 0
+            if rule is not None:
+                before = auto_approval_rule_fields(rule)
+                deleted = AutoApprovalRule.objects.filter(pk=rule_id).delete()[0]
+                control_log_record(
+                    actor=actor, action=ControlAction.DELETED, object_type=ControlObjectType.AUTO_APPROVAL_RULE,
+                    object_id=rule_id, before=before,
+                )
     except (ProtectedError, IntegrityError):
         raise Conflict(
             _("Rule %(id)s has approved anticipations and the audit log names it: deactivate it instead.")

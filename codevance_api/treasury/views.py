@@ -137,6 +137,11 @@ BUDGET_RULES = (
     "limited. Operators only."
 )
 
+MOVED = (
+    " A change that had to wait while another operator moved the same budget to another month answers 409 "
+    "`budget_changed`: read the budget again. Every change is recorded in the control log (`/api/control-log/`)."
+)
+
 
 @extend_schema_view(
     list=extend_schema(
@@ -180,7 +185,8 @@ BUDGET_RULES = (
     update=extend_schema(
         tags=["treasury"],
         summary="Replace a budget (operators)",
-        description="`month` and `amount` are required; `supplier` left out is the overall budget. " + BUDGET_RULES,
+        description="`month` and `amount` are required; `supplier` left out is the overall budget. "
+        + BUDGET_RULES + MOVED,
         request=BudgetInputSerializer,
         responses={
             (200, JSON): OpenApiResponse(BudgetOutputSerializer, description="The budget."),
@@ -198,7 +204,7 @@ BUDGET_RULES = (
     partial_update=extend_schema(
         tags=["treasury"],
         summary="Change a budget (operators)",
-        description="Any of `month`, `amount`, `supplier`; the rest is kept. " + BUDGET_RULES,
+        description="Any of `month`, `amount`, `supplier`; the rest is kept. " + BUDGET_RULES + MOVED,
         request=BudgetInputSerializer(partial=True),
         responses={
             (200, JSON): OpenApiResponse(BudgetOutputSerializer, description="The budget."),

@@ -14,6 +14,9 @@ The deliveries use the machinery of the email outbox (notifications/services.py)
 - `webhooks_dispatch` (Celery beat) re-enqueues deliveries the broker never took, or whose attempt is
   overdue;
 - `webhooks_send_again` is the operator's way back (the admin's "Send again").
+
+Registering, changing or deleting an endpoint writes its control-log row (control_log.services.
+control_log_record) in the same transaction: the URL, the events and the active flag, never the secret.
 """
 
 import json
@@ -31,6 +34,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from codevance_api.control_log.models import ControlAction, ControlObjectType
+from codevance_api.control_log.services import control_log_record
 from codevance_api.core.errors import Forbidden, NotFound, ValidationFailed
 from codevance_api.core.ranges import id_in_range
 from codevance_api.notifications.services import Delivery, outbox_delivery_lock, retry_delay
@@ -74,6 +79,12 @@ def _checked_events(events) -> list[str]:
     return list(events)
 
 
+def webhook_endpoint_fields(endpoint: WebhookEndpoint) -> dict:
+    """An endpoint's fields as the control log keeps them: {"url", "events": [names], "active"}; never the
+    secret. No query."""
+    return {"url": endpoint.url, "events": list(endpoint.events), "active": endpoint.active}
+
+
 def webhook_endpoint_create(*, actor, url: str, events: list[str], active: bool = True) -> WebhookEndpoint:
     """An operator registers `url` to receive `events`; the endpoint gets a fresh signing secret.
 
@@ -81,15 +92,21 @@ def webhook_endpoint_create(*, actor, url: str, events: list[str], active: bool 
     (webhooks/addresses.py: https and a public address in production). Result: the WebhookEndpoint, its
     `secret` readable this once by the caller. Raises Forbidden 403 `operators_only`; ValidationFailed 400
     on `events` (`required`, `invalid_event`, `duplicate`) and on `url` (`url_not_allowed`,
-    `url_unresolvable`).
-    Source: issue 16, point 5.
+    `url_unresolvable`). The endpoint and its control-log row (without the secret) are written in one
+    transaction. Source: issue 16, point 5.
     """
     _require_operator(actor)
     events = _checked_events(events)
     addresses.resolve(url)
-    return WebhookEndpoint.objects.create(
-        url=url, events=events, active=active, secret=signing.new_secret(), created_by=actor
-    )
+    with transaction.atomic():
+        endpoint = WebhookEndpoint.objects.create(
+            url=url, events=events, active=active, secret=signing.new_secret(), created_by=actor
+        )
+        control_log_record(
+            actor=actor, action=ControlAction.CREATED, object_type=ControlObjectType.WEBHOOK_ENDPOINT,
+            object_id=endpoint.pk, after=webhook_endpoint_fields(endpoint),
+        )
+    return endpoint
 
 
 def webhook_endpoint_update(*, actor, endpoint_id: int, url=UNSET, events=UNSET, active=UNSET) -> WebhookEndpoint:
@@ -97,7 +114,9 @@ def webhook_endpoint_update(*, actor, endpoint_id: int, url=UNSET, events=UNSET,
     form); what is not given is kept, and so is the secret.
 
     The given values pass the checks of webhook_endpoint_create (the URL checked whenever it is given). The
-    row is locked (select_for_update) while it is checked and changed. Result: the saved WebhookEndpoint.
+    row is locked (select_for_update) while it is checked and changed; the change and its control-log row
+    (the fields that changed, before and after) are written in one transaction. Result: the saved
+    WebhookEndpoint.
     Raises Forbidden 403 `operators_only`; ValidationFailed 400 `nothing_to_change` (nothing given), on
     `events` (`required`, `invalid_event`, `duplicate`), on `url` (`url_not_allowed`, `url_unresolvable`);
     NotFound 404 `not_found`. Source: issue 16, point 5.
@@ -111,12 +130,16 @@ def webhook_endpoint_update(*, actor, endpoint_id: int, url=UNSET, events=UNSET,
         addresses.resolve(url)  # before the lock: a DNS lookup may take seconds
     with transaction.atomic():
         endpoint = _locked_endpoint(endpoint_id)
+        before = webhook_endpoint_fields(endpoint)
         changed = {"url": url, "events": events, "active": active}
         changed = {name: value for name, value in changed.items() if value is not UNSET}
         for name, value in changed.items():
             setattr(endpoint, name, value)
         endpoint.save(update_fields=list(changed))
-        # (An audit row of the change would be written here, in this transaction.)
+        control_log_record(
+            actor=actor, action=ControlAction.CHANGED, object_type=ControlObjectType.WEBHOOK_ENDPOINT,
+            object_id=endpoint.pk, before=before, after=webhook_endpoint_fields(endpoint),
+        )
     logger.info("webhook endpoint %s changed (%s) by user %s", endpoint.pk, ", ".join(changed), actor.pk)
     return endpoint
 
@@ -132,7 +155,8 @@ def webhook_endpoint_rotate_secret(
     earlier rotation is dropped (only the one just replaced is kept). The row is locked while it changes.
     Result: the WebhookEndpoint, its new `secret` readable this once by the caller. Raises Forbidden 403
     `operators_only`; ValidationFailed 400 on `expire_previous_in` (`out_of_range`); NotFound 404
-    `not_found`. Source: issue 16, point 5 (signing).
+    `not_found`. Its control-log row (no secret in it) is written in the same transaction.
+    Source: issue 16, point 5 (signing).
     """
     _require_operator(actor)
     if (isinstance(expire_previous_in, bool) or not isinstance(expire_previous_in, int)
@@ -150,7 +174,10 @@ def webhook_endpoint_rotate_secret(
             endpoint.previous_secret, endpoint.previous_secret_expires_at = "", None
         endpoint.secret = signing.new_secret()
         endpoint.save(update_fields=["secret", "previous_secret", "previous_secret_expires_at"])
-        # (An audit row of the rotation would be written here, in this transaction.)
+        control_log_record(
+            actor=actor, action=ControlAction.SECRET_ROTATED, object_type=ControlObjectType.WEBHOOK_ENDPOINT,
+            object_id=endpoint.pk,
+        )
     logger.info("webhook endpoint %s: secret rotated by user %s, the previous one valid %s s more",
                 endpoint.pk, actor.pk, expire_previous_in)
     return endpoint
@@ -169,12 +196,23 @@ def _locked_endpoint(endpoint_id: int) -> WebhookEndpoint:
 def webhook_endpoint_delete(*, actor, endpoint_id: int) -> None:
     """An operator deletes an endpoint, with its deliveries (pending ones are not sent).
 
-    Raises Forbidden 403 `operators_only`, NotFound 404 `not_found`.
+    The delete and its control-log row (the endpoint's fields before, without the secret) are written in
+    one transaction. Raises Forbidden 403 `operators_only`, NotFound 404 `not_found`.
     """
     _require_operator(actor)
-    deleted = WebhookEndpoint.objects.filter(pk=endpoint_id).delete()[1] if id_in_range(endpoint_id) else {}
-    if not deleted.get(WebhookEndpoint._meta.label):
-        raise NotFound(_("No webhook endpoint %(id)s.") % {"id": endpoint_id})
+    with transaction.atomic():
+        endpoint = (
+            WebhookEndpoint.objects.select_for_update().filter(pk=endpoint_id).first()
+            if id_in_range(endpoint_id) else None
+        )
+        if endpoint is None:
+            raise NotFound(_("No webhook endpoint %(id)s.") % {"id": endpoint_id})
+        before = webhook_endpoint_fields(endpoint)
+        endpoint.delete()
+        control_log_record(
+            actor=actor, action=ControlAction.DELETED, object_type=ControlObjectType.WEBHOOK_ENDPOINT,
+            object_id=endpoint_id, before=before,
+        )
 
 
 # --- Emitting: the outbox rows, in the event's transaction -------------------------------------

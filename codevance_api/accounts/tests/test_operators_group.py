@@ -36,6 +36,7 @@ EXPECTED_PERMISSIONS = {
     "webhooks.change_webhookendpoint",
     "webhooks.view_webhookdelivery",
     "webhooks.change_webhookdelivery",
+    "control_log.view_controlchange",
     "axes.view_accessattempt",
     "axes.view_accesslog",
     "axes.view_accessfailurelog",

@@ -56,6 +56,7 @@ def test_schema_documents_every_api_route(served_schema):
         "/api/webhooks/",
         "/api/webhooks/{id}/",
         "/api/webhooks/{id}/rotate-secret/",
+        "/api/control-log/",
     }
 
 

@@ -55,6 +55,6 @@ def test_a_rotation_costs_a_locked_read_and_one_update_whatever_the_deliveries(o
 
 
 # Authentication (the user), the service's transaction (a savepoint inside the test's), the locked read of the
-# endpoint, its UPDATE, the savepoint's release.
-EXPECTED_CHANGE = 5
-EXPECTED_ROTATION = 5
+# endpoint, its UPDATE, its control-log row, the savepoint's release.
+EXPECTED_CHANGE = 6
+EXPECTED_ROTATION = 6
