@@ -10,15 +10,18 @@ the end of the calendar is bounded below only, and ids that cannot exist are lef
 import datetime as dt
 
 from django.conf import settings
+from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import NotRelationField, get_fields_from_path
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.contrib.admin.views.main import ChangeList
+from django.http import HttpResponseRedirect
 from django.utils.timezone import make_aware
 
 from django import forms
 
+from .errors import ApplicationError
 from .ranges import column_accepts, date_span, parse_id
 
 
@@ -133,3 +136,30 @@ class RangeCheckedAdminMixin:
             post.setlist(ACTION_CHECKBOX_NAME, [str(value) for value in ids if value is not None])
             request.POST = post
         return super().response_action(request, queryset)
+
+
+class _Refused(Exception):
+    """A service refused the admin's save; its message is already shown to the user."""
+
+
+class ServiceSavedAdmin(RangeCheckedAdminMixin, admin.ModelAdmin):
+    """A ModelAdmin whose save and delete are the services': a refusal (an ApplicationError) rolls the
+    admin's transaction back and brings the user back to the page with the service's message, never a
+    500. In save_model, call the service and pass its ApplicationError to `refuse`."""
+
+    def refuse(self, request, error: ApplicationError):
+        self.message_user(request, error.message, messages.ERROR)
+        raise _Refused from error
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except _Refused:
+            return HttpResponseRedirect(request.get_full_path())
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except ApplicationError as error:
+            self.message_user(request, error.message, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())

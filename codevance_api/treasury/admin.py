@@ -6,45 +6,18 @@ the operator who saves it. A rule that has approved something cannot be deleted 
 names it): the admin says so instead of failing.
 """
 
-from django.contrib import admin, messages
-from django.http import HttpResponseRedirect
+from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from codevance_api.core.admin import RangeCheckedAdminMixin
+from codevance_api.core.admin import ServiceSavedAdmin
 from codevance_api.core.errors import ApplicationError
 
 from . import selectors, services
 from .models import AutoApprovalRule, Budget
 
 
-class _Refused(Exception):
-    """A service refused the admin's save; its message is already shown to the user."""
-
-
-class _ServiceSavedAdmin(RangeCheckedAdminMixin, admin.ModelAdmin):
-    """The admin's save and delete are the services': a refusal (a domain error) rolls the admin's
-    transaction back and brings the user back to the page with the service's message, never a 500."""
-
-    def _refuse(self, request, error: ApplicationError):
-        self.message_user(request, error.message, messages.ERROR)
-        raise _Refused from error
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except _Refused:
-            return HttpResponseRedirect(request.get_full_path())
-
-    def delete_view(self, request, object_id, extra_context=None):
-        try:
-            return super().delete_view(request, object_id, extra_context)
-        except ApplicationError as error:
-            self.message_user(request, error.message, messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
-
-
 @admin.register(Budget)
-class BudgetAdmin(_ServiceSavedAdmin):
+class BudgetAdmin(ServiceSavedAdmin):
     list_display = ("month_display", "supplier", "amount", "used", "remaining")
     list_filter = ("month",)
     list_select_related = ("supplier",)
@@ -81,7 +54,7 @@ class BudgetAdmin(_ServiceSavedAdmin):
                     actor=request.user, month=obj.month, amount=obj.amount, supplier_id=obj.supplier_id
                 )
         except ApplicationError as error:
-            self._refuse(request, error)
+            self.refuse(request, error)
         obj.pk, obj.month = saved.pk, saved.month
 
     def delete_model(self, request, obj):
@@ -89,7 +62,7 @@ class BudgetAdmin(_ServiceSavedAdmin):
 
 
 @admin.register(AutoApprovalRule)
-class AutoApprovalRuleAdmin(_ServiceSavedAdmin):
+class AutoApprovalRuleAdmin(ServiceSavedAdmin):
     list_display = ("id", "supplier", "max_amount", "min_days_early", "active", "author", "updated_at")
     list_filter = ("active",)
     list_select_related = ("supplier", "author")
@@ -109,7 +82,7 @@ class AutoApprovalRuleAdmin(_ServiceSavedAdmin):
                     supplier_id=obj.supplier_id, active=obj.active,
                 )
         except ApplicationError as error:
-            self._refuse(request, error)
+            self.refuse(request, error)
         obj.pk = saved.pk
 
     def delete_model(self, request, obj):

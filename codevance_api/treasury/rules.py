@@ -110,6 +110,7 @@ def budget_refusal(*, anticipation_id: int, value: Decimal, room: dict[BudgetKey
         _(
             "Approving anticipation %(id)s (%(value)s) would exceed %(budget)s: only %(left)s remains."
         ) % {"id": anticipation_id, "value": format_money(value), "budget": key.describe(), "left": format_money(left)},
+        field="status",
         extra={"remaining": f"{left:.2f}", "month": format_month(key.month), "supplier": key.supplier_id},
     )
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import F, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from codevance_api.core.errors import Forbidden
@@ -87,7 +87,8 @@ def budget_list(*, user, month: date | None = None, supplier_id: int | None = No
         budgets = budgets.filter(month=month)
     if supplier_id is not None:
         budgets = budgets.filter(supplier_id=supplier_id)
-    return budgets.order_by("-month", "supplier_id", "id")
+    # The overall budget (no supplier) first on every database: PostgreSQL sorts NULL last by default.
+    return budgets.order_by("-month", F("supplier_id").asc(nulls_first=True), "id")
 
 
 @dataclass(frozen=True)

@@ -56,13 +56,15 @@ def _check_amount(value, *, field: str, maximum: Decimal) -> Decimal:
 def _check_supplier(supplier_id: int | None) -> None:
     if supplier_id is not None and not (id_in_range(supplier_id) and Supplier.objects.filter(pk=supplier_id).exists()):
         raise ValidationFailed(
-            f'Invalid pk "{supplier_id}" - object does not exist.', field="supplier", code="does_not_exist"
+            _('Invalid pk "%(pk)s" - object does not exist.') % {"pk": supplier_id},
+            field="supplier", code="does_not_exist",
         )
 
 
 def _budget_exists(key: BudgetKey) -> Conflict:
     return Conflict(
-        _("There is already %(budget)s: change that one instead.") % {"budget": key.describe()}, code="budget_exists"
+        _("There is already %(budget)s: change that one instead.") % {"budget": key.describe()}, code="budget_exists",
+        field="month",
     )
 
 
@@ -79,6 +81,7 @@ def _check_covers_used(key: BudgetKey, amount: Decimal) -> None:
             _("Approved anticipations already use %(used)s of %(budget)s: the amount cannot be less than that.")
             % {"used": format_money(used), "budget": key.describe()},
             code="budget_below_used",
+            field="amount",
             extra={"used": f"{used:.2f}"},
         )
 

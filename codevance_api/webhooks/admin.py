@@ -8,7 +8,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from codevance_api.core.admin import RangeCheckedAdminMixin
+from codevance_api.core.admin import RangeCheckedAdminMixin, ServiceSavedAdmin
 from codevance_api.core.errors import ApplicationError
 from codevance_api.core.throttling import write_wait
 from codevance_api.payments.selectors import user_is_operator
@@ -86,7 +86,7 @@ class WebhookEndpointForm(forms.ModelForm):
 
 
 @admin.register(WebhookEndpoint)
-class WebhookEndpointAdmin(RangeCheckedAdminMixin, admin.ModelAdmin):
+class WebhookEndpointAdmin(ServiceSavedAdmin):
     form = WebhookEndpointForm
     list_display = ("id", "url", "events", "active", "created_by", "created_at")
     list_filter = ("active",)
@@ -100,19 +100,23 @@ class WebhookEndpointAdmin(RangeCheckedAdminMixin, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
-        if change:
-            # Only what the form changed: an unchanged URL is not looked up again (as clean_url).
-            changes = {name: data[name] for name in ("url", "events", "active") if name in form.changed_data}
-            if changes:
-                webhook_endpoint_update(actor=request.user, endpoint_id=obj.pk, **changes)
-        else:
+        try:
+            if change:
+                # Only what the form changed: an unchanged URL is not looked up again (as clean_url).
+                changes = {name: data[name] for name in ("url", "events", "active") if name in form.changed_data}
+                if changes:
+                    webhook_endpoint_update(actor=request.user, endpoint_id=obj.pk, **changes)
+                return
+            # The service checks the URL again: its DNS answer may have changed since the form's check.
             created = webhook_endpoint_create(
                 actor=request.user, url=data["url"], events=data["events"], active=data["active"]
             )
-            obj.pk, obj.secret, obj.created_by, obj.created_at = (
-                created.pk, created.secret, created.created_by, created.created_at
-            )
-            obj._state.adding = False
+        except ApplicationError as error:
+            self.refuse(request, error)
+        obj.pk, obj.secret, obj.created_by, obj.created_at = (
+            created.pk, created.secret, created.created_by, created.created_at
+        )
+        obj._state.adding = False
 
     # The services take operators only (a superuser who is not an operator reads, as in the API).
     def has_add_permission(self, request):

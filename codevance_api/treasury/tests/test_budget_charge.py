@@ -52,6 +52,7 @@ def test_an_approval_over_the_overall_budget_is_a_409_naming_what_remains(frozen
     assert (body["code"], body["remaining"], body["month"], body["supplier"]) == (
         "budget_exceeded", "510.00", "2024-10", None)
     assert "R$ 510.00" in body["message"] and "R$ 990.00" in body["message"]
+    assert body["errors"] == {"status": [body["message"]]}
     refused.refresh_from_db()
     assert refused.status == AnticipationStatus.PENDING_CONFIRMATION
     assert not RequestLog.objects.filter(anticipation=refused).exclude(action=RequestLogAction.REQUESTED).exists()

@@ -68,6 +68,7 @@ def test_a_second_overall_budget_for_the_same_month_is_a_409(frozen_today, opera
     response = operator_client.post("/api/budgets/", {"month": "2024-10", "amount": "1.00"}, format="json")
     assert response.status_code == 409
     assert response.json()["code"] == "budget_exists"
+    assert list(response.json()["errors"]) == ["month"]
     assert Budget.objects.count() == 1
 
 
@@ -105,6 +106,7 @@ def test_a_budget_below_what_the_month_already_used_is_refused_naming_it(frozen_
     body = response.json()
     assert (body["code"], body["used"]) == ("budget_below_used", "990.00")
     assert "R$ 990.00" in body["message"]
+    assert body["errors"] == {"amount": [body["message"]]}
 
 
 # --- Used and remaining -------------------------------------------------------------------------
@@ -211,3 +213,11 @@ def test_a_second_budget_of_a_month_is_budget_exists_whatever_its_amount(frozen_
     response = operator_client.post("/api/budgets/", {"month": "2024-10", "amount": amount}, format="json")
     assert response.status_code == 409
     assert response.json()["code"] == "budget_exists"
+
+
+def test_a_budget_for_a_supplier_that_does_not_exist_names_the_supplier(frozen_today, operator_client, portuguese):
+    response = operator_client.post("/api/budgets/", {"month": "2024-10", "amount": "10.00", "supplier": 999999},
+                                    format="json")
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"supplier": ['Pk inválido "999999" - o objeto não existe.']}
+    assert not Budget.objects.exists()

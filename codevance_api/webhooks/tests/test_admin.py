@@ -168,3 +168,33 @@ def test_send_again_counts_use_plural_forms_in_portuguese(
             follow=True, HTTP_ACCEPT_LANGUAGE="pt-br",
         )
     assert "2 entregas serão enviadas novamente." in response.content.decode()
+
+
+@pytest.mark.parametrize("step", ["add", "change"])
+def test_a_url_whose_dns_answer_turns_private_after_the_form_check_is_refused_with_a_message_not_a_500(
+    admin_client_, monkeypatch, step
+):
+    from codevance_api.core.errors import ValidationFailed
+    from codevance_api.webhooks import addresses
+
+    real, calls = addresses.resolve, []
+
+    def public_then_private(url):
+        calls.append(url)
+        if len(calls) > 1:  # the service's own check, after the form's
+            raise ValidationFailed("The host now resolves to 10.0.0.7.", field="url", code="url_not_allowed")
+        return real(url)
+
+    endpoint = WebhookEndpointFactory(url="http://127.0.0.1:8/old", events=["anticipation.approved"])
+    monkeypatch.setattr(addresses, "resolve", public_then_private)
+    body = {"url": "http://127.0.0.1:8/new", "events": ["anticipation.denied"], "active": "on"}
+    path = (reverse("admin:webhooks_webhookendpoint_add") if step == "add"
+            else reverse("admin:webhooks_webhookendpoint_change", args=[endpoint.pk]))
+
+    response = admin_client_.post(path, body, follow=True)
+
+    assert response.status_code == 200
+    assert "The host now resolves to 10.0.0.7." in response.content.decode()
+    assert list(WebhookEndpoint.objects.values_list("url", "events")) == [
+        ("http://127.0.0.1:8/old", ["anticipation.approved"])
+    ]
