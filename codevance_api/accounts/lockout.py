@@ -8,7 +8,6 @@ lift a lockout early with `python manage.py axes_reset_username <email>` / `axes
 
 from axes.backends import AxesStandaloneBackend
 from axes.helpers import get_cool_off
-from django.http import JsonResponse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import status
 from rest_framework.exceptions import APIException
@@ -16,6 +15,7 @@ from rest_framework.exceptions import APIException
 from codevance_api.core.exceptions import error_body, is_api_request
 
 from .identity import canonical_email
+from codevance_api.core.errors import CompactJsonResponse
 
 LOCKED_OUT_CODE = "locked_out"
 LOCKED_OUT_MESSAGE = _("Too many failed login attempts for this account or address. Try again later.")
@@ -82,7 +82,7 @@ def lockout_response(request, original_response=None, credentials=None):
         from codevance_api.web.errors import locked_out_page
 
         return locked_out_page(request, retry_after_seconds(request))
-    response = JsonResponse(
+    response = CompactJsonResponse(
         error_body(code=LOCKED_OUT_CODE, message=LOCKED_OUT_MESSAGE), status=status.HTTP_429_TOO_MANY_REQUESTS
     )
     wait = retry_after_seconds(request)

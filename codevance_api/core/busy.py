@@ -8,11 +8,11 @@ client may simply try again: the API answers `{"code": "database_busy", ...}` wi
 """
 
 from django.db import OperationalError
-from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from rest_framework import status
 from rest_framework.exceptions import APIException
+from .errors import CompactJsonResponse
 
 # Seconds a client is asked to wait before trying again: a lock is held for one transaction.
 RETRY_AFTER_SECONDS = 2
@@ -42,7 +42,7 @@ def busy_response(request):
     if request.path.startswith("/api/"):
         from .exceptions import error_body
 
-        response = JsonResponse(error_body(code=DatabaseBusy.default_code, message=MESSAGE), status=503)
+        response = CompactJsonResponse(error_body(code=DatabaseBusy.default_code, message=MESSAGE), status=503)
     else:
         context = {"status": 503, "title": _("Busy, try again"), "message": MESSAGE}
         response = render(request, "web/error.html", context, status=503)

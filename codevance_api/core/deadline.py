@@ -32,10 +32,10 @@ import time
 
 from django.conf import settings
 from django.db import OperationalError, connections
-from django.http import JsonResponse
 from django.utils.translation import gettext as _
 
 from .exceptions import error_body
+from .errors import CompactJsonResponse
 
 logger = logging.getLogger(__name__)
 
@@ -132,12 +132,12 @@ def statement_was_cancelled(error: BaseException) -> bool:
     return "interrupted" in str(error).lower()
 
 
-def timeout_response(budget: float) -> JsonResponse:
+def timeout_response(budget: float) -> CompactJsonResponse:
     """The JSON 503 `request_timeout` answer of a request stopped after `budget` seconds, with Retry-After
     (seconds, rounded up, at least 1). This service's refinement.
     """
     retry = max(1, math.ceil(budget))
-    response = JsonResponse(
+    response = CompactJsonResponse(
         error_body(
             code=TIMEOUT_CODE,
             message=_(

@@ -1,5 +1,16 @@
 """Domain errors: raised by services and selectors, turned into HTTP responses in one place."""
 
+from django.http import JsonResponse
+
+
+class CompactJsonResponse(JsonResponse):
+    """A JSON answer written as the API's renderer writes them (no spaces, UTF-8 rather than \\u escapes),
+    for the answers given outside DRF's views (middleware, error handlers, the web area's JSON)."""
+
+    def __init__(self, data, **kwargs):
+        kwargs.setdefault("json_dumps_params", {"separators": (",", ":"), "ensure_ascii": False})
+        super().__init__(data, **kwargs)
+
 
 class ApplicationError(Exception):
     """A request broke a business rule.

@@ -8,9 +8,9 @@ import logging
 
 from django.conf import settings
 from django.db import connections
-from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from .errors import CompactJsonResponse
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +48,7 @@ def check_broker() -> dict:
 @require_GET
 def healthz(request):
     """Liveness: the process answers. Touches nothing else, so a database outage does not restart it."""
-    return JsonResponse({"status": "ok"})
+    return CompactJsonResponse({"status": "ok"})
 
 
 @never_cache
@@ -59,4 +59,6 @@ def readyz(request):
     """
     checks = {"database": check_database(), "broker": check_broker()}
     ready = all(check["status"] in ("ok", "skipped") for check in checks.values())
-    return JsonResponse({"status": "ok" if ready else "unavailable", "checks": checks}, status=200 if ready else 503)
+    return CompactJsonResponse(
+        {"status": "ok" if ready else "unavailable", "checks": checks}, status=200 if ready else 503
+    )

@@ -34,7 +34,8 @@ def api_slash_redirect(request) -> JsonPermanentRedirect:
         message=_("API URLs end with a slash: send the request to %(location)s.") % {"location": location},
         location=location,
     )
-    return JsonPermanentRedirect(location, content=json.dumps(body), content_type="application/json")
+    content = json.dumps(body, separators=(",", ":"), ensure_ascii=False)  # as the API's renderer writes
+    return JsonPermanentRedirect(location, content=content, content_type="application/json")
 
 
 class CommonMiddleware(common.CommonMiddleware):

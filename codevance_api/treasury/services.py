@@ -169,6 +169,10 @@ def budget_update(*, actor, budget_id: int, month=None, amount: Decimal | None =
                 code="budget_changed",
             )
         key = selectors.budget_key(budget)
+        # Moved onto a month (and supplier) that already has its budget: that is the refusal, whatever
+        # the amounts (as budget_create says it); the unique constraints still decide a race below.
+        if Budget.objects.filter(month=key.month, supplier_id=key.supplier_id).exclude(pk=budget.pk).exists():
+            raise _budget_exists(key)
         _check_covers_used(key, budget.amount)
         try:
             with transaction.atomic():

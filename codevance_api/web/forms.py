@@ -115,6 +115,16 @@ def _new_due_date_field(*, required: bool) -> IsoDateFormField:
     )
 
 
+def default_batch_date() -> date:
+    """The date the batch page quotes when none is picked: today (the overview's "receive today"), or,
+    with ANTICIPATION_BUSINESS_DAYS_ONLY on and today closed, the next business day, so that the
+    page does not open on a refusal. Source: issue 14, point 4; fresh-user review."""
+    start = today()
+    if business_days.business_days_only() and not business_days.is_business_day(start):
+        return business_days.next_business_day(start)
+    return start
+
+
 class BatchAnticipationForm(forms.Form):
     """The batch anticipation page: which payments (`payment`, repeated, or `all=1` for every available
     one) and the date to be paid on (`new_due_date`; today when left out, as the overview's figure).
@@ -137,7 +147,7 @@ class BatchAnticipationForm(forms.Form):
         )
 
     def clean_new_due_date(self):
-        return self.cleaned_data.get("new_due_date") or today()
+        return self.cleaned_data.get("new_due_date") or default_batch_date()
 
     def clean(self):
         data = super().clean()

@@ -14,7 +14,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
-from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -31,7 +31,7 @@ from codevance_api.accounts.password_reset import (
     password_reset_request,
 )
 from codevance_api.core.dates import today
-from codevance_api.core.errors import ApplicationError, Conflict, NotFound, ValidationFailed
+from codevance_api.core.errors import ApplicationError, CompactJsonResponse, Conflict, NotFound, ValidationFailed
 from codevance_api.core.exceptions import error_body
 from codevance_api.core.net import client_ip
 from codevance_api.core.throttling import rate_limit_wait, write_wait
@@ -42,7 +42,14 @@ from codevance_api.payments.serializers import quote_data
 
 from . import selectors as web_selectors
 from .errors import error_page, throttled_page
-from .forms import AnticipationDateForm, BatchAnticipationForm, DecisionForm, LanguageForm, PaymentIdListField
+from .forms import (
+    AnticipationDateForm,
+    BatchAnticipationForm,
+    default_batch_date,
+    DecisionForm,
+    LanguageForm,
+    PaymentIdListField,
+)
 from .templatetags.web import business_day_note, day, money, short_status_label
 
 PAGE_SIZE = 10
@@ -330,9 +337,9 @@ class QuoteJsonView(SupplierView):
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
-            return JsonResponse(error_body(code="not_authenticated", message=_("Log in first.")), status=401)
+            return CompactJsonResponse(error_body(code="not_authenticated", message=_("Log in first.")), status=401)
         if selectors.supplier_of(request.user) is None:
-            return JsonResponse(
+            return CompactJsonResponse(
                 error_body(code="permission_denied", message=_("Only suppliers get quotes.")), status=403
             )
         return super().dispatch(request, *args, **kwargs)
@@ -341,11 +348,11 @@ class QuoteJsonView(SupplierView):
         payments = web_selectors.supplier_payments(user=request.user, supplier=self.supplier)
         payment = payments.filter(pk=pk).first()
         if payment is None:
-            return JsonResponse(error_body(code="not_found", message=_("Not found.")), status=404)
+            return CompactJsonResponse(error_body(code="not_found", message=_("Not found.")), status=404)
         form = AnticipationDateForm(request.GET, payment=payment)
         if not form.is_valid():
             errors = {field: list(messages_) for field, messages_ in form.errors.items()}
-            return JsonResponse(
+            return CompactJsonResponse(
                 error_body(code="validation_error", message=errors["new_due_date"][0], errors=errors), status=400
             )
         new_due_date = form.cleaned_data["new_due_date"]
@@ -356,8 +363,8 @@ class QuoteJsonView(SupplierView):
             errors = extra.pop("errors", None) or ({error.field: [error.message]} if error.field else None)
             # The same body as the API's handler (core/exceptions.py), extra keys included.
             body = error_body(code=error.code, message=error.message, errors=errors, **extra)
-            return JsonResponse(body, status=error.status_code)
-        return JsonResponse(
+            return CompactJsonResponse(body, status=error.status_code)
+        return CompactJsonResponse(
             {
                 **quote_data(quote),
                 "value": str(payment.value),
@@ -389,7 +396,8 @@ class BatchAnticipateView(SupplierView):
     def get(self, request):
         data = request.GET.copy()
         if "new_due_date" not in data:
-            data["new_due_date"] = today().isoformat()  # shown in the date field: the overview's "today"
+            # Shown in the date field: the overview's "today" (the next business day when today is closed).
+            data["new_due_date"] = default_batch_date().isoformat()
         form = BatchAnticipationForm(data)
         if not form.is_valid():
             return self._render(form, status=400)

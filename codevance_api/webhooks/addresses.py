@@ -90,7 +90,10 @@ def _parse(url: str):
         parts = urlsplit(url)
         port = parts.port
     except ValueError as error:
-        raise AddressRefused(_("Not a valid URL: %(error)s.") % {"error": error})
+        # urllib's reasons are English ("Port out of range 0-65535"): the rule is said in the client's language.
+        if "port" in str(error).lower():
+            raise AddressRefused(_("A webhook URL's port is a whole number from 0 to 65535."))
+        raise AddressRefused(_("Not a valid URL."))
     insecure = settings.WEBHOOKS_ALLOW_INSECURE
     schemes = ("https", "http") if insecure else ("https",)
     if parts.scheme not in schemes:
@@ -124,11 +127,9 @@ def resolve(url: str) -> Target:
         raise AddressRefused(_("Webhooks may only go to these hosts: %(hosts)s.") % {"hosts": ", ".join(allowed_hosts)})
     try:
         answers = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError, OSError) as error:
-        raise AddressRefused(
-            _("The host %(host)s does not resolve (%(error)s).") % {"host": host, "error": error},
-            code="url_unresolvable",
-        )
+    except (socket.gaierror, UnicodeError, OSError):
+        # The resolver's reason is English and says nothing a client can act on beyond this.
+        raise AddressRefused(_("The host %(host)s does not resolve.") % {"host": host}, code="url_unresolvable")
     addresses = list(dict.fromkeys(answer[4][0] for answer in answers))
     if not addresses:
         raise AddressRefused(_("The host %(host)s does not resolve.") % {"host": host}, code="url_unresolvable")

@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from codevance_api.payments.serializers import StrictSerializer
+from codevance_api.payments.serializers import BoundedListField, StrictSerializer
 
 from .models import URL_MAX_LENGTH, WebhookEndpoint, WebhookEvent
 from .services import ROTATION_GRACE_DEFAULT_SECONDS, ROTATION_GRACE_MAX_SECONDS
@@ -14,7 +14,7 @@ class WebhookEndpointCreateSerializer(StrictSerializer):
         help_text="Where events are POSTed: `https://` and a public address (development also takes `http://` "
         "and loopback).",
     )
-    events = serializers.ListField(
+    events = BoundedListField(
         child=serializers.ChoiceField(choices=WebhookEvent.choices),
         min_length=1,
         max_length=len(WebhookEvent.values),

@@ -66,6 +66,11 @@ def _require_operator(actor) -> None:
 def _checked_events(events) -> list[str]:
     if not isinstance(events, (list, tuple)) or not events:
         raise ValidationFailed(_("Name at least one event."), field="events", code="required")
+    if len(events) > len(WebhookEvent.values):  # counted before any item is looked at
+        raise ValidationFailed(
+            _("Name at most %(max)s events, each once.") % {"max": len(WebhookEvent.values)},
+            field="events", code="max_length",
+        )
     unknown = [event for event in events if event not in WebhookEvent.values]
     if unknown:
         raise ValidationFailed(
@@ -174,9 +179,11 @@ def webhook_endpoint_rotate_secret(
             endpoint.previous_secret, endpoint.previous_secret_expires_at = "", None
         endpoint.secret = signing.new_secret()
         endpoint.save(update_fields=["secret", "previous_secret", "previous_secret_expires_at"])
+        expires = endpoint.previous_secret_expires_at
         control_log_record(
             actor=actor, action=ControlAction.SECRET_ROTATED, object_type=ControlObjectType.WEBHOOK_ENDPOINT,
             object_id=endpoint.pk,
+            after={"previous_secret_expires_at": expires.isoformat() if expires else None},
         )
     logger.info("webhook endpoint %s: secret rotated by user %s, the previous one valid %s s more",
                 endpoint.pk, actor.pk, expire_previous_in)

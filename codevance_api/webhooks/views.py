@@ -41,8 +41,8 @@ URL_UNRESOLVABLE = error_example(
     "a host that does not resolve",
     400,
     code="url_unresolvable",
-    message="The host erp.example.invalid does not resolve ([Errno -2] Name or service not known).",
-    errors={"url": ["The host erp.example.invalid does not resolve ([Errno -2] Name or service not known)."]},
+    message="The host erp.example.invalid does not resolve.",
+    errors={"url": ["The host erp.example.invalid does not resolve."]},
 )
 NOTHING_TO_CHANGE = error_example(
     "an empty body", 400, code="nothing_to_change", message="Give at least one of url, events, active."

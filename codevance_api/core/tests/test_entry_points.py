@@ -22,7 +22,7 @@ def test_the_wsgi_application_answers_the_liveness_probe():
     }
     body = b"".join(application(environ, start_response))
     assert started["status"].startswith("200")
-    assert body == b'{"status": "ok"}'
+    assert body == b'{"status":"ok"}'
     assert started["headers"]["X-Request-ID"]
 
 
@@ -47,4 +47,4 @@ def test_the_asgi_application_answers_the_liveness_probe():
     }
     asyncio.run(application(scope, receive, send))
     assert sent[0]["status"] == 200
-    assert b"".join(m.get("body", b"") for m in sent[1:]) == b'{"status": "ok"}'
+    assert b"".join(m.get("body", b"") for m in sent[1:]) == b'{"status":"ok"}'

@@ -221,3 +221,23 @@ def test_a_budget_for_a_supplier_that_does_not_exist_names_the_supplier(frozen_t
     assert response.status_code == 400
     assert response.json()["errors"] == {"supplier": ['Pk inválido "999999" - o objeto não existe.']}
     assert not Budget.objects.exists()
+
+
+@pytest.mark.parametrize("change", [
+    {"month": "2024-10", "supplier": None},  # onto the month's overall budget
+    {"month": "2024-10"},  # the supplier's budget of another month moved onto its October one
+])
+def test_moving_a_budget_onto_one_that_exists_is_budget_exists_even_below_what_is_used(
+    frozen_today, operator_client, supplier, change
+):
+    _approved(supplier, new_due_date=date(2024, 10, 5))  # 990.00 used in October
+    BudgetFactory(month=OCT, amount=Decimal("5000.00"))
+    BudgetFactory(month=OCT, supplier=supplier, amount=Decimal("5000.00"))
+    moved = BudgetFactory(month=date(2024, 11, 1), supplier=supplier, amount=Decimal("100.00"))
+
+    response = operator_client.patch(f"/api/budgets/{moved.pk}/", change, format="json")
+
+    assert response.status_code == 409
+    assert (response.json()["code"], list(response.json()["errors"])) == ("budget_exists", ["month"])
+    moved.refresh_from_db()
+    assert (moved.month, moved.supplier_id, moved.amount) == (date(2024, 11, 1), supplier.pk, Decimal("100.00"))

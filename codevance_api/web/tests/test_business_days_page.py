@@ -162,3 +162,17 @@ def test_setting_off_live_quote_of_a_sunday_says_it_is_not_a_business_day(suppli
 def test_setting_off_confirms_a_sunday(supplier_web, payment):
     assert supplier_web.post(_anticipate_url(payment), {"new_due_date": "2027-01-17"}).status_code == 302
     assert Anticipation.objects.get().new_due_date == date(2027, 1, 17)
+
+
+def test_batch_page_opened_on_a_closed_day_quotes_the_next_business_day(business_days_only, supplier_web, payment):
+    with time_machine.travel("2027-01-16 12:00:00-03:00", tick=False):  # a Saturday
+        response = supplier_web.get(reverse("web:anticipate_batch"), {"all": "1"})
+    assert response.status_code == 200
+    assert response.context["batch"].new_due_date == date(2027, 1, 18)  # Monday
+    assert 'value="2027-01-18"' in response.content.decode()
+
+
+def test_batch_page_opened_on_a_business_day_quotes_today(business_days_only, supplier_web, payment):
+    response = supplier_web.get(reverse("web:anticipate_batch"), {"all": "1"})
+    assert response.status_code == 200
+    assert response.context["batch"].new_due_date == date(2027, 1, 12)

@@ -69,7 +69,8 @@ def test_production_refuses_host_names_resolving_to_private_addresses(production
         ("https://user:secret@hooks.example.com/hook", "user name or password"),
         ("https:///hook", "names a host"),
         ("https://hooks.example.com/hook#part", "no fragment"),
-        ("https://hooks.example.com:99999/hook", "Not a valid URL"),
+        ("https://hooks.example.com:99999/hook", "port is a whole number from 0 to 65535"),
+        ("https://[::1/hook", "Not a valid URL."),
         ("https://no-such-host.example.com/hook", "does not resolve"),
         ("https://hooks.example.com/" + "a" * 2000, "at most 2000 characters"),
         ("https://hooks.example.com/a b", "no spaces"),
@@ -139,3 +140,14 @@ def test_a_host_that_resolves_to_no_address_is_unresolvable(fake_dns):
     with pytest.raises(AddressRefused) as refused:
         resolve("https://empty.example.com/hook")
     assert refused.value.code == "url_unresolvable"
+
+
+@pytest.mark.parametrize("url,message", [
+    ("http://127.0.0.1:99999/z", "A porta de uma URL de webhook é um número inteiro de 0 a 65535."),
+    ("http://127.0.0.1:abc/z", "A porta de uma URL de webhook é um número inteiro de 0 a 65535."),
+    ("http://[::1/z", "URL inválida."),
+])
+def test_a_malformed_url_is_refused_in_the_clients_language(portuguese, url, message):
+    with pytest.raises(AddressRefused) as caught:
+        resolve(url)
+    assert caught.value.message == message

@@ -91,11 +91,14 @@ def test_an_endpoint_change_rolled_back_after_its_row_leaves_neither(operator, m
 
 def test_rotating_a_secret_writes_one_row_without_either_secret(operator):
     endpoint = WebhookEndpointFactory()
-    rotated = services.webhook_endpoint_rotate_secret(actor=operator, endpoint_id=endpoint.pk)
-    row = ControlChange.objects.get()
-    assert (row.actor_id, row.action, row.object_type, row.object_id, row.changes) == (
-        operator.pk, "secret_rotated", "webhook_endpoint", endpoint.pk, {"before": {}, "after": {}}
+    rotated = services.webhook_endpoint_rotate_secret(actor=operator, endpoint_id=endpoint.pk, expire_previous_in=3600)
+    services.webhook_endpoint_rotate_secret(actor=operator, endpoint_id=endpoint.pk, expire_previous_in=0)
+    first, second = ControlChange.objects.order_by("id")
+    assert (first.actor_id, first.action, first.object_type, first.object_id, first.changes) == (
+        operator.pk, "secret_rotated", "webhook_endpoint", endpoint.pk,
+        {"before": {}, "after": {"previous_secret_expires_at": rotated.previous_secret_expires_at.isoformat()}},
     )
+    assert second.changes == {"before": {}, "after": {"previous_secret_expires_at": None}}
     assert endpoint.secret not in _log_text() and rotated.secret not in _log_text()
 
 

@@ -190,3 +190,30 @@ def test_a_rotation_sent_again_with_its_key_rotates_once(operator_client):
     again = _rotate(operator_client, endpoint.pk, HTTP_IDEMPOTENCY_KEY="rotate-1")
     assert again.json() == first.json() and again["Idempotent-Replayed"] == "true"
     assert WebhookEndpoint.objects.get().previous_secret == endpoint.secret  # rotated once, not twice
+
+
+@pytest.mark.parametrize("method", ["post", "patch"])
+@pytest.mark.parametrize("items", [["anticipation.approved"] * 5, ["x"] * 200_000, [[]] * 200_000])
+def test_an_events_list_longer_than_the_events_there_are_is_refused_before_any_item_is_read(
+    operator_client, method, items
+):
+    endpoint = WebhookEndpointFactory(events=["anticipation.approved"])
+    path = "/api/webhooks/" if method == "post" else f"/api/webhooks/{endpoint.pk}/"
+    body = {"url": "http://127.0.0.1:8/hook", "events": items}
+
+    response = getattr(operator_client, method)(path, body, format="json")
+
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["events"]
+    assert len(response.json()["errors"]["events"]) == 1  # one error for the list, not one per item
+    assert len(response.content) < 1000
+    assert list(WebhookEndpoint.objects.values_list("events", flat=True)) == [["anticipation.approved"]]
+
+
+def test_the_service_counts_events_before_reading_them(operator):
+    from codevance_api.core.errors import ValidationFailed
+    from codevance_api.webhooks.services import webhook_endpoint_create
+
+    with pytest.raises(ValidationFailed) as caught:
+        webhook_endpoint_create(actor=operator, url="http://127.0.0.1:8/hook", events=[object()] * 100_000)
+    assert (caught.value.field, caught.value.code) == ("events", "max_length")

@@ -122,3 +122,14 @@ def test_the_same_operator_approving_twice_under_four_eyes_names_status(frozen_t
 
     _names_only(response, 409, "second_approver_required", "status")
     assert Anticipation.objects.get(pk=anticipation.pk).status == AnticipationStatus.PENDING_CONFIRMATION
+
+
+@pytest.mark.parametrize("method,path", [
+    ("post", "/api/payments/"), ("post", "/api/anticipations/"), ("post", "/api/anticipations/batch/"),
+    ("post", "/api/payments/quote/"), ("post", "/api/budgets/"), ("post", "/api/webhooks/"),
+])
+def test_a_null_body_is_a_400_saying_an_object_is_expected_in_the_clients_language(operator_client, method, path):
+    response = getattr(operator_client, method)(path, data="null", content_type="application/json",
+                                                HTTP_ACCEPT_LANGUAGE="pt-BR")
+    assert response.status_code == 400, response.content
+    assert response.json()["errors"] == {"non_field_errors": ["Esperava-se um objeto JSON."]}
