@@ -19,6 +19,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from codevance_api.core.errors import ValidationFailed
+from codevance_api.core.money import format_date
 
 NOT_A_BUSINESS_DAY = "not_a_business_day"
 # Saturday and Sunday (date.weekday()).
@@ -118,14 +119,14 @@ def check_business_day(new_due_date: date, *, on: date, enforce: bool | None = N
     if previous >= on:
         message = _(
             "%(date)s is not a business day (%(reason)s): the nearest earlier business day is %(previous)s."
-        ) % {"date": new_due_date.isoformat(), "reason": reason, "previous": previous.isoformat()}
+        ) % {"date": format_date(new_due_date), "reason": reason, "previous": format_date(previous)}
     else:
         message = _(
             "%(date)s is not a business day (%(reason)s): the nearest earlier business day, %(previous)s, "
             "has passed; the next one is %(next)s."
         ) % {
-            "date": new_due_date.isoformat(), "reason": reason, "previous": previous.isoformat(),
-            "next": following.isoformat(),
+            "date": format_date(new_due_date), "reason": reason, "previous": format_date(previous),
+            "next": format_date(following),
         }
     raise ValidationFailed(
         message,

@@ -20,6 +20,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from codevance_api.core.errors import ApplicationError, Conflict, ValidationFailed
+from codevance_api.core.money import format_date
 
 from . import business_days, pricing
 from .models import MAX_PAYMENT_VALUE, MIN_PAYMENT_VALUE, AnticipationStatus, PaymentStatus, RequestLogAction
@@ -103,7 +104,7 @@ def can_anticipate(*, payment_id: int | None, due_date: date, has_anticipation: 
                     "Payment %(id)s is due on %(due_date)s, which is not after today (%(today)s): "
                     "it can no longer be anticipated."
                 )
-                % {"id": payment_id, "due_date": due_date, "today": on},
+                % {"id": payment_id, "due_date": format_date(due_date), "today": format_date(on)},
                 code="payment_due_date_reached",
                 field="payment",
             )
@@ -158,7 +159,9 @@ def check_new_payment(*, due_date: date, value: Decimal, on: date) -> None:
         )
     if due_date < on:
         raise ValidationFailed(
-            _("The due date cannot be in the past (today is %(today)s).") % {"today": on}, field="due_date", code="past"
+            _("The due date cannot be in the past (today is %(today)s).") % {"today": format_date(on)},
+            field="due_date",
+            code="past",
         )
     if due_date > on + MAX_DUE_DATE_HORIZON:
         raise ValidationFailed(
@@ -182,13 +185,14 @@ def days_in_advance(*, due_date: date, new_due_date: date, on: date) -> int:
     """
     if new_due_date < on:
         raise ValidationFailed(
-            _("The new due date must be today (%(today)s) or later.") % {"today": on},
+            _("The new due date must be today (%(today)s) or later.") % {"today": format_date(on)},
             field="new_due_date",
             code="new_due_date_in_past",
         )
     if new_due_date >= due_date:
         raise ValidationFailed(
-            _("The new due date must be before the payment's due date (%(due_date)s).") % {"due_date": due_date},
+            _("The new due date must be before the payment's due date (%(due_date)s).")
+            % {"due_date": format_date(due_date)},
             field="new_due_date",
             code="new_due_date_not_before_due_date",
         )
@@ -258,7 +262,7 @@ def anticipation_quote(
                 "The new due date is so far ahead that the discount would take the whole value; "
                 "the earliest possible new due date is %(earliest)s."
             )
-            % {"earliest": earliest},
+            % {"earliest": format_date(earliest)},
             field="new_due_date",
             code="discount_exceeds_value",
         )
@@ -316,13 +320,14 @@ def decision_refusal(
                     "Payment %(id)s is due on %(due_date)s: "
                     "it can no longer be anticipated, so the request cannot be approved."
                 )
-                % {"id": payment_id, "due_date": due_date},
+                % {"id": payment_id, "due_date": format_date(due_date)},
                 code="payment_not_operable",
                 field="status",
             )
         if new_due_date < on:
             return Conflict(
-                _("The requested date %(date)s has passed: the request cannot be approved.") % {"date": new_due_date},
+                _("The requested date %(date)s has passed: the request cannot be approved.")
+                % {"date": format_date(new_due_date)},
                 code="new_due_date_passed",
                 field="status",
             )

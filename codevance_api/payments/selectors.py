@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from codevance_api.core import list_counts
 from codevance_api.core.dates import today
 from codevance_api.core.errors import ApplicationError, Forbidden, ValidationFailed
+from codevance_api.core.money import format_date
 from codevance_api.core.ranges import id_in_range
 from codevance_api.core.statements import Columns, Statement, model_columns
 
@@ -441,6 +442,8 @@ def payment_quote_batch(
             failures[pk] = error
     if failures:
         raise rules.BatchRejected(
-            verb=_("quoted for %(date)s") % {"date": new_due_date}, total=len(payment_ids), failures=failures
+            verb=_("quoted for %(date)s") % {"date": format_date(new_due_date)},
+            total=len(payment_ids),
+            failures=failures,
         )
     return quotes

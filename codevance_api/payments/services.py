@@ -15,6 +15,7 @@ from codevance_api.accounts.services import user_create
 from codevance_api.core import list_counts
 from codevance_api.core.dates import today
 from codevance_api.core.errors import ApplicationError, Conflict, Forbidden, NotFound, ValidationFailed
+from codevance_api.core.money import format_date
 from codevance_api.notifications.services import notifications_create
 from codevance_api.treasury import rules as treasury_rules
 from codevance_api.treasury import selectors as treasury_selectors
@@ -566,7 +567,9 @@ def anticipation_request_batch(*, actor, payment_ids: list[int], new_due_date: d
                 failures[pk] = error
         if failures:
             raise rules.BatchRejected(
-                verb=_("anticipated to %(date)s") % {"date": new_due_date}, total=len(payment_ids), failures=failures
+                verb=_("anticipated to %(date)s") % {"date": format_date(new_due_date)},
+                total=len(payment_ids),
+                failures=failures,
             )
         recipients = [payments[pk].supplier.user.email for pk in payment_ids]
         anticipations = _write_requests(

@@ -18,6 +18,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from codevance_api.core.errors import Conflict, ValidationFailed
+from codevance_api.core import money
 from codevance_api.core.money import format_money
 
 # --- Months -----------------------------------------------------------------------------------
@@ -67,11 +68,13 @@ class BudgetKey:
     supplier_id: int | None
 
     def describe(self) -> str:
-        """The budget as the operator reads it, e.g. "the overall budget of 2026-12"."""
+        """The budget as the operator reads it, in the active language: "the overall budget of December 2026",
+        "o orçamento geral de dezembro de 2026" (core.money.format_month, as the dashboard names months)."""
+        month = money.format_month(self.month)
         if self.supplier_id is None:
-            return _("the overall budget of %(month)s") % {"month": format_month(self.month)}
+            return _("the overall budget of %(month)s") % {"month": month}
         return _("the budget of supplier %(supplier)s for %(month)s") % {
-            "supplier": self.supplier_id, "month": format_month(self.month),
+            "supplier": self.supplier_id, "month": month,
         }
 
 

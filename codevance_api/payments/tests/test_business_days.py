@@ -10,6 +10,7 @@ import pytest
 from django.utils import translation
 
 from codevance_api.core.errors import ValidationFailed
+from codevance_api.core.money import format_date
 from codevance_api.payments import business_days
 from codevance_api.payments.business_days import (
     check_business_day,
@@ -100,7 +101,7 @@ def test_closed_day_is_refused_naming_the_nearest_earlier_business_day(day, prev
         check_business_day(day, on=date(2026, 12, 1), enforce=True)
     error = caught.value
     assert (error.code, error.field, error.status_code) == ("not_a_business_day", "new_due_date", 400)
-    assert f"the nearest earlier business day is {previous}" in error.message
+    assert f"the nearest earlier business day is {format_date(date.fromisoformat(previous))}." in error.message
     assert reason in error.message
     assert error.extra["previous_business_day"] == previous
 
@@ -109,8 +110,27 @@ def test_closed_day_whose_earlier_business_day_has_passed_names_the_next_one():
     # Today is the Saturday before Carnival: Tuesday's nearest earlier business day, Friday, has passed.
     with pytest.raises(ValidationFailed) as caught:
         check_business_day(date(2027, 2, 9), on=date(2027, 2, 6), enforce=True)
-    assert "has passed; the next one is 2027-02-10" in caught.value.message
+    assert "has passed; the next one is 10 Feb 2027" in caught.value.message
     assert caught.value.extra == {"previous_business_day": "2027-02-05", "next_business_day": "2027-02-10"}
+
+
+def test_the_refusal_writes_its_dates_as_a_brazilian_reads_them_but_extra_stays_iso():
+    # Sunday 2026-11-29 asked on that very day: Friday has passed, Monday is next (fresh-user review).
+    with translation.override("pt-br"), pytest.raises(ValidationFailed) as caught:
+        check_business_day(date(2026, 11, 29), on=date(2026, 11, 29), enforce=True)
+    assert caught.value.message == (
+        "29/11/2026 não é dia útil (domingo): o dia útil anterior mais próximo, 27/11/2026, já passou; "
+        "o próximo é 30/11/2026."
+    )
+    assert caught.value.extra == {"previous_business_day": "2026-11-27", "next_business_day": "2026-11-30"}
+
+
+def test_the_refusal_writes_its_dates_as_an_english_reader_reads_them():
+    with translation.override("en"), pytest.raises(ValidationFailed) as caught:
+        check_business_day(date(2026, 11, 29), on=date(2026, 11, 20), enforce=True)
+    assert caught.value.message == (
+        "29 Nov 2026 is not a business day (Sunday): the nearest earlier business day is 27 Nov 2026."
+    )
 
 
 @pytest.mark.parametrize("day", OPEN.values(), ids=OPEN.keys())

@@ -109,6 +109,17 @@ def test_a_budget_below_what_the_month_already_used_is_refused_naming_it(frozen_
     assert body["errors"] == {"amount": [body["message"]]}
 
 
+def test_the_refusal_below_what_is_used_reads_as_portuguese_without_de_o(frozen_today, operator_client, supplier):
+    _approved(supplier, new_due_date=date(2024, 10, 5))
+    response = operator_client.post(
+        "/api/budgets/", {"month": "2024-10", "amount": "989.99"}, format="json", HTTP_ACCEPT_LANGUAGE="pt-BR"
+    )
+    assert response.json()["message"] == (
+        "Antecipações aprovadas já consomem R$ 990,00; o orçamento geral de outubro de 2024 não pode ter quantia "
+        "menor que isso."
+    )
+
+
 # --- Used and remaining -------------------------------------------------------------------------
 
 

@@ -4,6 +4,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from codevance_api.core.errors import ValidationFailed
 from codevance_api.treasury import rules
@@ -57,8 +58,17 @@ def test_an_approval_one_cent_over_what_remains_is_refused_naming_what_remains_i
     room = {BudgetKey(OCT, None): Decimal("1989.99")}
     refusal = rules.budget_refusal(anticipation_id=4, value=Decimal("1990.00"), room=room)
     assert refusal.code == "budget_exceeded" and refusal.status_code == 409
-    assert "R$ 1,989.99" in refusal.message and "overall budget of 2024-10" in refusal.message
+    assert "R$ 1,989.99" in refusal.message and "overall budget of October 2024" in refusal.message
     assert refusal.extra == {"remaining": "1989.99", "month": "2024-10", "supplier": None}
+
+
+def test_a_budget_is_named_with_its_month_as_a_reader_of_the_language_writes_it():
+    # The dashboard's month (core.money.format_month); the refusal's `extra` keeps "2024-10" for programs.
+    with translation.override("pt-br"):
+        assert BudgetKey(OCT, None).describe() == "o orçamento geral de outubro de 2024"
+        assert BudgetKey(OCT, 3).describe() == "o orçamento do fornecedor 3 para outubro de 2024"
+    with translation.override("en"):
+        assert BudgetKey(OCT, None).describe() == "the overall budget of October 2024"
 
 
 def test_every_budget_must_take_the_whole_value_and_the_refusal_names_the_tightest():

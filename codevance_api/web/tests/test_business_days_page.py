@@ -62,7 +62,8 @@ def test_page_lists_the_holidays_before_the_due_date_without_javascript(business
 
 
 @pytest.mark.parametrize(
-    "new_due_date, previous", [("2027-01-17", "2027-01-15"), ("2027-02-09", "2027-02-05"), ("2027-03-26", "2027-03-25")]
+    "new_due_date, previous",
+    [("2027-01-17", "15 Jan 2027"), ("2027-02-09", "5 Feb 2027"), ("2027-03-26", "25 Mar 2027")],
 )
 def test_quote_step_refuses_a_closed_day_naming_the_nearest_earlier_business_day(
     business_days_only, supplier_web, payment, new_due_date, previous
@@ -76,7 +77,7 @@ def test_quote_step_refuses_a_closed_day_naming_the_nearest_earlier_business_day
 def test_confirming_a_closed_day_is_refused_and_creates_nothing(business_days_only, supplier_web, payment):
     response = supplier_web.post(_anticipate_url(payment), {"new_due_date": "2027-01-16"})
     assert response.status_code == 400
-    assert "the nearest earlier business day is 2027-01-15" in response.content.decode()
+    assert "the nearest earlier business day is 15 Jan 2027" in response.content.decode()
     assert not Anticipation.objects.exists()
 
 
@@ -91,7 +92,7 @@ def test_live_quote_refuses_a_closed_day_in_the_apis_error_shape(business_days_o
     assert response.status_code == 400
     body = response.json()
     assert body["code"] == "not_a_business_day"
-    assert "the nearest earlier business day is 2027-02-05" in body["message"]
+    assert "the nearest earlier business day is 5 Feb 2027" in body["message"]
     assert body["previous_business_day"] == "2027-02-05"
 
 

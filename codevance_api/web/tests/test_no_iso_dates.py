@@ -135,3 +135,35 @@ def test_the_operator_pages_write_dates_day_first(world, operator, settings):
 
     assert f"{payment.due_date:%d/%m/%Y}" in text
     assert f"{world['approved'].new_due_date:%d/%m/%Y}" in text
+
+
+def _refusals(world, on):
+    """The anticipate and batch pages refusing a date: (path, business days only?, a date its message names)."""
+    payment = world["available"]  # due on+30 (15/10/2024); `on` is Sunday 15/09/2024
+    single = f"/supplier/payments/{payment.pk}/anticipate/?new_due_date="
+    batch = f"/supplier/anticipate/?payment={payment.pk}&new_due_date="
+    closed, after_due, past = on, on + timedelta(days=31), on - timedelta(days=3)
+    return [
+        *[(f"{page}{closed.isoformat()}", True, "16/09/2024") for page in (single, batch)],  # the next business day
+        *[(f"{page}{after_due.isoformat()}", False, "15/10/2024") for page in (single, batch)],  # the due date
+        *[(f"{page}{past.isoformat()}", False, "15/09/2024") for page in (single, batch)],  # today
+    ]
+
+
+def test_the_refusals_of_the_anticipate_and_batch_pages_show_no_iso_date_in_portuguese(world, frozen_today, settings):
+    # A closed day (business days only), a date after the due date, a date in the past: each message names its
+    # dates day first (fresh-user review: the rules' messages wrote them ISO and the pages showed them as they were).
+    settings.LANGUAGE_CODE = "pt-br"
+    client = logged_in(world["acme"].user)
+    found = {}
+    for path, business_days_only, named in _refusals(world, frozen_today):
+        settings.ANTICIPATION_BUSINESS_DAYS_ONLY = business_days_only
+        response = client.get(path, HTTP_ACCEPT_LANGUAGE="pt-BR")
+        assert response.status_code == 400, path
+        text = visible_text(response.content.decode())
+        assert named in text, path
+        iso = [match.group(0) for match in ISO_DATE.finditer(text)]
+        if iso:
+            found[path] = iso
+
+    assert found == {}

@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 
+from codevance_api.core.money import format_date
 from codevance_api.payments.models import Anticipation, RequestLog
 from codevance_api.payments.tests.factories import PaymentFactory
 
@@ -49,7 +50,10 @@ def _assert_refused(response, previous):
     assert response.status_code == 400
     body = response.json()
     assert body["code"] == "not_a_business_day"
-    assert f"the nearest earlier business day is {previous}" in body["message"]
+    # The message reads as a person writes the day; the field beside it stays ISO for programs.
+    assert f"the nearest earlier business day is {format_date(date.fromisoformat(previous), locale='en')}." in (
+        body["message"]
+    )
     assert body["errors"] == {"new_due_date": [body["message"]]}
     assert body["previous_business_day"] == previous
 

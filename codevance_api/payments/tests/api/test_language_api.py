@@ -26,10 +26,22 @@ def test_accept_language_pt_br_translates_message_and_field_errors_but_not_the_c
     portuguese = _past_date_answer(client, payment, HTTP_ACCEPT_LANGUAGE="pt-BR")
     assert english.status_code == portuguese.status_code == 400
     assert english.json()["code"] == portuguese.json()["code"] == "new_due_date_in_past"
-    assert english.json()["message"] == "The new due date must be today (2024-09-15) or later."
-    assert portuguese.json()["message"] == "O novo vencimento deve ser hoje (2024-09-15) ou depois."
-    assert portuguese.json()["errors"] == {"new_due_date": ["O novo vencimento deve ser hoje (2024-09-15) ou depois."]}
+    assert english.json()["message"] == "The new due date must be today (15 Sep 2024) or later."
+    assert portuguese.json()["message"] == "O novo vencimento deve ser hoje (15/09/2024) ou depois."
+    assert portuguese.json()["errors"] == {"new_due_date": ["O novo vencimento deve ser hoje (15/09/2024) ou depois."]}
     assert portuguese["Content-Language"] == "pt-br"
+
+
+def test_a_date_after_the_due_date_is_refused_naming_the_due_date_day_first_in_portuguese(frozen_today, supplier):
+    payment = PaymentFactory(supplier=supplier, due_date=frozen_today + timedelta(days=10))
+    response = authenticated_client(supplier.user).post(
+        "/api/anticipations/", {"payment": payment.pk, "new_due_date": (frozen_today + timedelta(days=20)).isoformat()},
+        format="json", HTTP_ACCEPT_LANGUAGE="pt-BR",
+    )
+    assert response.status_code == 400
+    assert response.json()["message"] == (
+        "O novo vencimento deve ser anterior ao vencimento do pagamento (25/09/2024)."
+    )
 
 
 def test_the_jwt_users_saved_preference_wins_over_accept_language(frozen_today, supplier):
@@ -37,7 +49,7 @@ def test_the_jwt_users_saved_preference_wins_over_accept_language(frozen_today, 
     supplier.user.save()
     payment = PaymentFactory(supplier=supplier)
     response = _past_date_answer(authenticated_client(supplier.user), payment, HTTP_ACCEPT_LANGUAGE="en")
-    assert response.json()["message"] == "O novo vencimento deve ser hoje (2024-09-15) ou depois."
+    assert response.json()["message"] == "O novo vencimento deve ser hoje (15/09/2024) ou depois."
     assert response["Content-Language"] == "pt-br"
 
 
@@ -47,7 +59,7 @@ def test_a_saved_english_preference_wins_over_the_default_portuguese(frozen_toda
     supplier.user.save()
     payment = PaymentFactory(supplier=supplier)
     response = _past_date_answer(authenticated_client(supplier.user), payment)
-    assert response.json()["message"] == "The new due date must be today (2024-09-15) or later."
+    assert response.json()["message"] == "The new due date must be today (15 Sep 2024) or later."
 
 
 def test_without_preference_or_header_the_api_answers_in_language_code(frozen_today, settings, supplier):
@@ -87,7 +99,7 @@ def test_a_refused_batch_lists_each_payment_in_the_callers_language(frozen_today
     )
     body = response.json()
     assert body["code"] == "batch_rejected"
-    assert body["message"].startswith("1 de 2 pagamentos não podem ser antecipados para 2024-09-20, então nenhum foi")
+    assert body["message"].startswith("1 de 2 pagamentos não podem ser antecipados para 20/09/2024, então nenhum foi")
     assert body["failures"][str(second.pk)]["code"] == "payment_already_anticipated"
     assert body["errors"]["payments"][0].startswith(f"Pagamento {second.pk}: O pagamento {second.pk} já tem")
 
