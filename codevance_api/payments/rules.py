@@ -20,7 +20,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from codevance_api.core.errors import ApplicationError, Conflict, ValidationFailed
-from codevance_api.core.money import format_date
+from codevance_api.core.money import format_date, format_money
 
 from . import business_days, pricing
 from .models import MAX_PAYMENT_VALUE, MIN_PAYMENT_VALUE, AnticipationStatus, PaymentStatus, RequestLogAction
@@ -153,7 +153,9 @@ def check_new_payment(*, due_date: date, value: Decimal, on: date) -> None:
         raise ValidationFailed(_("A value has at most 2 decimal places."), field="value", code="max_decimal_places")
     if not MIN_PAYMENT_VALUE <= value <= MAX_PAYMENT_VALUE:
         raise ValidationFailed(
-            _("A value must be from %(min)s to %(max)s.") % {"min": MIN_PAYMENT_VALUE, "max": MAX_PAYMENT_VALUE},
+            _("A value must be from %(min)s to %(max)s.") % {
+                "min": format_money(MIN_PAYMENT_VALUE), "max": format_money(MAX_PAYMENT_VALUE)
+            },
             field="value",
             code="out_of_range",
         )

@@ -36,7 +36,7 @@ def parse_month(raw, *, field: str = "month") -> date:
     """
     if not isinstance(raw, str) or not _MONTH.match(raw):
         raise ValidationFailed(
-            _("A month is written YYYY-MM, e.g. 2026-12; got %(raw)r.") % {"raw": raw},
+            _("A month is written YYYY-MM, from 1900-01 to 2999-12 (e.g. 2026-12); got %(raw)r.") % {"raw": raw},
             field=field, code="invalid_month",
         )
     return date(int(raw[:4]), int(raw[5:7]), 1)

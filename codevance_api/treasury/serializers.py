@@ -24,7 +24,9 @@ class MonthField(serializers.CharField):
         try:
             return rules.parse_month(super().to_internal_value(data))
         except ValidationFailed:
-            raise serializers.ValidationError(_("A month is written YYYY-MM, e.g. 2026-12."), code="invalid_month")
+            raise serializers.ValidationError(
+                _("A month is written YYYY-MM, from 1900-01 to 2999-12 (e.g. 2026-12)."), code="invalid_month"
+            )
 
     def to_representation(self, value):
         return rules.format_month(value)

@@ -47,7 +47,9 @@ def _check_amount(value, *, field: str, maximum: Decimal) -> Decimal:
         raise ValidationFailed(_("An amount has at most 2 decimal places."), field=field, code="max_decimal_places")
     if not MIN_BUDGET_AMOUNT <= value <= maximum:
         raise ValidationFailed(
-            _("An amount must be from %(low)s to %(high)s.") % {"low": MIN_BUDGET_AMOUNT, "high": maximum},
+            _("An amount must be from %(low)s to %(high)s.") % {
+                "low": format_money(MIN_BUDGET_AMOUNT), "high": format_money(maximum)
+            },
             field=field, code="out_of_range",
         )
     return value

@@ -117,8 +117,9 @@ BELOW_USED = error_example(
     used="12000.00",
 )
 BAD_MONTH = error_example(
-    "not a month", 400, code="validation_error", message="month: A month is written YYYY-MM, e.g. 2026-12.",
-    errors={"month": ["A month is written YYYY-MM, e.g. 2026-12."]},
+    "not a month", 400, code="validation_error",
+    message="month: A month is written YYYY-MM, from 1900-01 to 2999-12 (e.g. 2026-12).",
+    errors={"month": ["A month is written YYYY-MM, from 1900-01 to 2999-12 (e.g. 2026-12)."]},
 )
 RULE_IN_USE = error_example(
     "the rule has approved", 409, code="rule_in_use",

@@ -143,3 +143,11 @@ def test_a_pending_anticipation_due_tomorrow_requested_for_today_can_be_approved
 
 def test_each_decision_is_logged_with_its_own_action():
     assert rules.DECISIONS == {AnticipationStatus.APPROVED: "A", AnticipationStatus.DENIED: "D"}
+
+
+@pytest.mark.parametrize("value", [Decimal("0.00"), Decimal("1000000000.01")])
+def test_a_value_out_of_range_names_the_bounds_in_reais_as_the_reader_writes_them(portuguese, value):
+    with pytest.raises(ValidationFailed) as caught:
+        rules.check_new_payment(due_date=date(2030, 1, 1), value=value, on=date(2026, 1, 1))
+    assert (caught.value.field, caught.value.code) == ("value", "out_of_range")
+    assert caught.value.message == "O valor deve estar entre R$ 0,01 e R$ 1.000.000.000,00."
