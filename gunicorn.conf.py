@@ -30,3 +30,6 @@ errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms request_id=%({x-request-id}o)s'
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# The longest request line (method, URL, version) in bytes: gunicorn's own default, stated because the
+# OpenAPI schema documents the 414 gunicorn answers above it (core/schema.py, URL_MAX_BYTES).
+limit_request_line = 4094

@@ -9,7 +9,13 @@ from django import forms
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import status, viewsets
 from rest_framework.response import Response
 
@@ -52,6 +58,7 @@ class MonthFormField(forms.CharField):
             raise forms.ValidationError(error.message, code=error.code)
 
 
+@extend_schema_field({"type": "string", "pattern": rules.MONTH_PATTERN, "example": "2026-12"})
 class MonthFilter(django_filters.Filter):
     field_class = MonthFormField
 
@@ -72,6 +79,7 @@ class YesNoFormField(forms.ChoiceField):
         return None if value == "" else value == "true"
 
 
+@extend_schema_field({"type": "string", "enum": ["true", "false"]})
 class YesNoFilter(django_filters.Filter):
     field_class = YesNoFormField
 

@@ -7,6 +7,8 @@ import pytest
 import yaml
 from django.conf import settings
 
+from codevance_api.core.schema import URL_MAX_BYTES
+
 COMMITTED_SCHEMA = Path(settings.BASE_DIR) / "docs" / "openapi.yaml"
 REGENERATE = "python manage.py spectacular --validate --fail-on-warn --file docs/openapi.yaml"
 METHODS = {"get", "post", "put", "patch", "delete"}
@@ -73,13 +75,22 @@ def test_every_operation_has_a_summary_a_description_and_a_success_example(serve
 def test_every_error_response_has_the_one_error_shape(served_schema):
     for name, operation in _operations(served_schema):
         for status, response in operation["responses"].items():
-            if int(status) >= 400:
+            if int(status) >= 400 and status != "414":  # the web server's page, before the service (below)
                 schema = response["content"]["application/json"]["schema"]
                 assert schema["$ref"] in ("#/components/schemas/Error", "#/components/schemas/BatchError"), name
                 assert response["content"]["application/json"]["examples"], name
     error = served_schema["components"]["schemas"]["Error"]
     assert set(error["properties"]) == {"code", "message", "errors"}
     assert error["required"] == ["code", "message"]
+
+
+def test_every_operation_documents_the_web_servers_414_for_a_url_it_does_not_take(served_schema):
+    with open(Path(settings.BASE_DIR) / "gunicorn.conf.py") as config:
+        assert f"limit_request_line = {URL_MAX_BYTES}" in config.read()
+    for name, operation in _operations(served_schema):
+        response = operation["responses"]["414"]
+        assert list(response["content"]) == ["text/html"], name
+        assert f"{URL_MAX_BYTES} bytes" in response["description"], name
 
 
 def test_every_operation_documents_the_errors_it_can_answer(served_schema):
