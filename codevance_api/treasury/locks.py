@@ -43,6 +43,21 @@ def month_key(month: date) -> int:
     return month.year * 12 + month.month
 
 
+# The statements, by `exclusive`: written out whole rather than formatted (no SQL is ever built from
+# values). Several months are locked in the array's ascending order, which the ordinality fixes.
+_ONE_MONTH = {
+    True: "SELECT pg_advisory_xact_lock(%s, %s)",
+    False: "SELECT pg_advisory_xact_lock_shared(%s, %s)",
+}
+_MONTHS = {
+    True: "SELECT pg_advisory_xact_lock(%s, k) FROM unnest(%s::integer[]) WITH ORDINALITY AS m(k, n) ORDER BY n",
+    False: (
+        "SELECT pg_advisory_xact_lock_shared(%s, k) FROM unnest(%s::integer[]) WITH ORDINALITY AS m(k, n) "
+        "ORDER BY n"
+    ),
+}
+
+
 def month_locks(months, *, exclusive: bool) -> None:
     """Take the month locks of `months` (dates, any day of each month; duplicates ignored), in ascending
     order, until the end of the current transaction: shared for an approval, `exclusive` for a budget
@@ -54,13 +69,8 @@ def month_locks(months, *, exclusive: bool) -> None:
         return
     if not connection.in_atomic_block:
         raise RuntimeError("A month lock lasts until the end of a transaction: take it inside one.")
-    function = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
     with connection.cursor() as cursor:
         if len(keys) == 1:
-            cursor.execute(f"SELECT {function}(%s, %s)", [MONTH_LOCK_SPACE, keys[0]])
+            cursor.execute(_ONE_MONTH[exclusive], [MONTH_LOCK_SPACE, keys[0]])
         else:
-            # In the array's (ascending) order: the ordinality fixes the order the locks are taken in.
-            cursor.execute(
-                f"SELECT {function}(%s, k) FROM unnest(%s::integer[]) WITH ORDINALITY AS m(k, n) ORDER BY n",
-                [MONTH_LOCK_SPACE, keys],
-            )
+            cursor.execute(_MONTHS[exclusive], [MONTH_LOCK_SPACE, keys])

@@ -23,7 +23,7 @@ from .serializers import (
 ENDPOINT_EXAMPLE = {
     "id": 3, "url": "https://erp.example.com/codevance/webhooks", "events": ["anticipation.approved"],
     "active": True, "created_by": 1, "created_at": "2024-09-15T12:00:00.123456-03:00",
-    "previous_secret_expires_at": None,
+    "previous_secret_expires_at": None,  # nosec B105 - a date field of the example (null), not a password
 }
 OPERATORS_ONLY = error_example(
     "a supplier", 403, code="operators_only", message="Only operators can manage webhooks."
