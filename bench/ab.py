@@ -2,13 +2,15 @@
 """A/B benchmark: CPU time per request of the same endpoints in two checkouts, alternated.
 
     python3 bench/ab.py --a /path/to/before --b /path/to/after --db codevance_ab [--blocks 16]
+    python3 bench/ab.py --a BEFORE --b AFTER --db ab_before --db-b ab_after   # schemas that differ
 
 Why CPU time and not requests per second: on a shared 2-core machine the throughput of the same
 code varies between rounds by far more than the 5 % a before/after comparison has to resolve
 (docs/development.md, "Hand-written SQL"). The CPU time a process spends per request varies much
 less with the machine's load. Each checkout is served in a process of its own through Django's test
 client (no WSGI server: it costs both sides the same), on the same PostgreSQL database (seed it
-with `bench/run.py --keep-db --db NAME`), with the same environment as the benchmark's production
+with `bench/run.py --keep-db --db NAME`; with `--db-b`, side B gets a database of its own, seeded
+by its own checkout, when the two schemas differ), with the same environment as the benchmark's production
 profile. The two processes take turns in blocks of requests, the order flipped every block, so a
 burst of load elsewhere hits both alike.
 
@@ -62,6 +64,8 @@ def parse_args():
     parser.add_argument("--a", required=True, help="checkout A (before)")
     parser.add_argument("--b", required=True, help="checkout B (after)")
     parser.add_argument("--db", required=True, help="a database seeded by bench/run.py --keep-db")
+    parser.add_argument("--db-b", help="side B's own database, when the two checkouts' schemas differ (seed each "
+                                       "with its own checkout's bench/run.py --keep-db); default: --db")
     parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432")
     parser.add_argument("--broker", default="auto",
                         help="'auto' (default): a RabbitMQ user of the run's own, as bench/run.py makes; or a URL")
@@ -243,8 +247,10 @@ def main():
     env.pop("REDIS_URL", None)
     sides = {"A": Path(args.a).resolve(), "B": Path(args.b).resolve()}
     children = {}
+    databases = {"A": args.db, "B": args.db_b or args.db}
     for parity, (side, checkout) in enumerate(sides.items()):
-        children[side], ready = start_child(checkout, parity, env)
+        side_env = {**env, "DATABASE_URL": f"{args.pg}/{databases[side]}"}
+        children[side], ready = start_child(checkout, parity, side_env)
         print(f"side {side}: {checkout} ({git_describe(checkout)}): {ready}", flush=True)
     names = args.only or list(ENDPOINTS)
     results = {}
@@ -294,7 +300,7 @@ def main():
         "command": " ".join(redacted(a) for a in sys.argv[1:]),
         "a": {"path": str(sides["A"]), "commit": git_describe(sides["A"])},
         "b": {"path": str(sides["B"]), "commit": git_describe(sides["B"])},
-        "blocks": args.blocks, "reads_per_block": args.reads, "writes_per_block": args.writes,
+        "databases": databases, "blocks": args.blocks, "reads_per_block": args.reads, "writes_per_block": args.writes,
         "loadavg": load, "results": results,
     }
     RESULTS.mkdir(exist_ok=True)
@@ -303,7 +309,9 @@ def main():
         f"# A/B: {record['a']['commit']} (A) against {record['b']['commit']} (B)", "",
         f"Run {record['started']} with `python3 bench/ab.py {record['command']}`: CPU time per request of "
         f"each side's process, {args.blocks} alternated blocks per endpoint ({args.reads} reads or "
-        f"{args.writes} committed writes per block), database `{args.db}`. Load average during the run: "
+        f"{args.writes} committed writes per block), database "
+        f"{'`' + args.db + '`' if not args.db_b else f'`{args.db}` (A) and `{args.db_b}` (B)'}. "
+        "Load average during the run: "
         f"{min(x[0] for x in load):.1f} to {max(x[0] for x in load):.1f}.", "",
         "| endpoint | A ms/request | B ms/request | change (B/A - 1) | block quartiles | non-2xx A / B |",
         "|---|---:|---:|---:|---:|---:|",

@@ -8,9 +8,10 @@ with the same converters the ORM applies, so SQLite and PostgreSQL give the same
 (dates, aware datetimes, Decimals, booleans).
 
 Used only where it gains more than 15 % on an endpoint against the ORM (measured 2026-11-29, see
-docs/development.md): the one-payment read (payments.selectors.payment_detail) and the JWT user
-lookup (payments.authentication). The write paths' locked reads gained 2 % to 16 % (under 15 % as a rule) and
-went back to select_for_update() (payments/locks.py).
+docs/development.md): the one-payment read (payments.selectors.payment_detail), the JWT user
+lookup (payments.authentication) and the decision's locked read (payments.locks.lock_anticipation,
+14 to 16 % of the decision). The anticipation request's locked read gained less and is a
+select_for_update() queryset (payments/locks.py).
 """
 
 from django.db import connections

@@ -1,9 +1,11 @@
 """The locked reads of the write paths return what the ORM would, and only what the caller may lock."""
 
-import pytest
-from django.db import transaction
+import threading
 
-from codevance_api.payments.locks import lock_anticipation, lock_payment
+import pytest
+from django.db import OperationalError, connections, transaction
+
+from codevance_api.payments.locks import lock_anticipation, lock_anticipations, lock_payment
 from codevance_api.payments.models import Anticipation, Payment
 from codevance_api.payments.tests.factories import AnticipationFactory, PaymentFactory
 
@@ -74,3 +76,61 @@ def test_a_known_recipient_is_kept_and_an_unknown_one_is_read_with_the_payment(s
             "given@example.com"
         )
         assert lock_payment(pk=payment.pk, supplier_id=None).recipient == supplier.user.email
+
+
+def _concrete_values(anticipation):
+    return {field.attname: getattr(anticipation, field.attname) for field in Anticipation._meta.concrete_fields}
+
+
+@pytest.mark.parametrize("status", ["PC", "A", "D"])
+def test_the_decisions_hand_written_locked_read_loads_every_column_as_the_orm_does(supplier, status):
+    created = AnticipationFactory(payment__supplier=supplier, status=status)
+    with transaction.atomic():
+        locked = lock_anticipation(pk=created.pk)
+        (many,) = lock_anticipations(pks=[created.pk])
+    stored = Anticipation.objects.select_related("payment").get(pk=created.pk)
+    assert _concrete_values(locked.anticipation) == _concrete_values(stored)
+    assert _concrete_values(many.anticipation) == _concrete_values(stored)
+    # Types too: SQLite hands back text for dates and decimals, which the ORM's converters turn back.
+    assert type(locked.due_date) is type(stored.payment.due_date) and locked.due_date == stored.payment.due_date
+    assert type(locked.anticipation.new_value) is type(stored.new_value)
+    assert (locked.due_date, locked.recipient) == (many.due_date, many.recipient) == (
+        stored.payment.due_date, supplier.user.email)
+    assert locked.anticipation._state.adding is False
+
+
+def test_the_decisions_locked_read_is_one_query(supplier, django_assert_num_queries):
+    created = AnticipationFactory(payment__supplier=supplier)
+    with transaction.atomic():
+        with django_assert_num_queries(1):
+            locked = lock_anticipation(pk=created.pk)
+            assert (locked.anticipation.pk, locked.recipient) == (created.pk, supplier.user.email)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.postgresql
+@pytest.mark.usefixtures("postgresql_row_locks")
+def test_the_decisions_locked_read_locks_the_anticipation_row_and_not_its_payment():
+    created = AnticipationFactory()
+    seen = {}
+
+    def try_to_lock(table, pk):
+        # Another connection (this thread's own) asks for the row without waiting.
+        try:
+            with transaction.atomic(), connections["default"].cursor() as cursor:
+                cursor.execute(f"SELECT id FROM {table} WHERE id = %s FOR UPDATE NOWAIT", [pk])  # nosec B608
+            seen[table] = "free"
+        except OperationalError:
+            seen[table] = "locked"
+        finally:
+            connections.close_all()
+
+    with transaction.atomic():
+        assert lock_anticipation(pk=created.pk) is not None
+        for table, pk in (("payments_anticipation", created.pk), ("payments_payment", created.payment_id)):
+            thread = threading.Thread(target=try_to_lock, args=(table, pk))
+            thread.start()
+            thread.join(timeout=30)
+    assert seen == {"payments_anticipation": "locked", "payments_payment": "free"}
+    try_to_lock("payments_anticipation", created.pk)  # and the lock ends with the transaction
+    assert seen["payments_anticipation"] == "free"
