@@ -369,6 +369,19 @@ class CountedPaginator(DjangoPaginator):
         return window[1:]
 
 
+def page_parameters(*, page_size: int, max_page_size: int) -> list[dict]:
+    """The OpenAPI query parameters `page` and `page_size` of a numbered list, as every list documents them."""
+    return [
+        {"name": PAGE_QUERY_PARAM, "required": False, "in": "query",
+         "description": "A page number, 1 to the last page (or `last`). A page that does not exist is a 404.",
+         "schema": {"type": "integer", "minimum": 1}},
+        {"name": PAGE_SIZE_QUERY_PARAM, "required": False, "in": "query",
+         "description": f"Items per page, default {page_size}. Values above {max_page_size} are served "
+                        f"as {max_page_size}; 0, negative or not a number is a 400.",
+         "schema": {"type": "integer", "minimum": 1}},
+    ]
+
+
 class PageNumberPagination(pagination.PageNumberPagination):
     """DRF's page-number pagination: `?page=`, `?page_size=` (1 to 100), an integer `count`."""
 
@@ -386,6 +399,9 @@ class PageNumberPagination(pagination.PageNumberPagination):
 
     def get_page_size(self, request):
         return page_size_from(request, default=self.page_size, maximum=self.max_page_size)
+
+    def get_schema_operation_parameters(self, view):
+        return page_parameters(page_size=self.page_size, max_page_size=self.max_page_size)
 
 
 class ListPagination(BasePagination):
@@ -453,13 +469,7 @@ class ListPagination(BasePagination):
 
     def get_schema_operation_parameters(self, view):
         return [
-            {"name": PAGE_QUERY_PARAM, "required": False, "in": "query",
-             "description": "A page number, 1 to the last page (or `last`). A page that does not exist is a 404.",
-             "schema": {"type": "integer", "minimum": 1}},
-            {"name": PAGE_SIZE_QUERY_PARAM, "required": False, "in": "query",
-             "description": f"Items per page, default {self.page_size}. Values above {self.max_page_size} are served "
-                            f"as {self.max_page_size}; 0, negative or not a number is a 400.",
-             "schema": {"type": "integer", "minimum": 1}},
+            *page_parameters(page_size=self.page_size, max_page_size=self.max_page_size),
             {"name": MODE_QUERY_PARAM, "required": False, "in": "query",
              "description": "`cursor`: keyset pages for walking deep lists; `next`/`previous` then carry an opaque "
                             "`cursor` instead of a page number (pages never repeat or skip an item while items are "

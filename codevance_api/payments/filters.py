@@ -23,7 +23,7 @@ from .models import (
 from .serializers import amount_pattern
 
 
-def _documented(filter_, schema: dict):
+def documented_filter(filter_, schema: dict):
     """Give `filter_` its own OpenAPI schema: drf-spectacular documents a filter's type, not its bounds.
 
     An override replaces the whole parameter schema, so the filter's help text goes into it too.
@@ -40,7 +40,7 @@ class IdFilter(django_filters.Filter):
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", MAX_ID)
         super().__init__(*args, **kwargs)
-        _documented(
+        documented_filter(
             self, {"type": "integer", "format": "int64", "minimum": kwargs["min_value"], "maximum": kwargs["max_value"]}
         )
 
@@ -55,7 +55,7 @@ class ValueFilter(django_filters.NumberFilter):
             max_value=kwargs["max_value"],
             decimal_places=kwargs["decimal_places"],
         )
-        _documented(self, {"type": "string", "format": "decimal", "pattern": pattern})
+        documented_filter(self, {"type": "string", "format": "decimal", "pattern": pattern})
 
 
 def _value_filter(lookup_expr: str, help_text: str) -> ValueFilter:

@@ -13,7 +13,6 @@ from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiResponse,
     extend_schema,
-    extend_schema_field,
     extend_schema_view,
 )
 from rest_framework import status, viewsets
@@ -24,7 +23,7 @@ from codevance_api.core.errors import ValidationFailed
 from codevance_api.core.schema import JSON, error_example, error_responses
 from codevance_api.idempotency.views import IdempotentWritesMixin
 from codevance_api.payments import permissions
-from codevance_api.payments.filters import FilterSet, IdFilter
+from codevance_api.payments.filters import FilterSet, IdFilter, documented_filter
 
 from . import rules, selectors, services
 from .models import AutoApprovalRule, Budget
@@ -58,9 +57,12 @@ class MonthFormField(forms.CharField):
             raise forms.ValidationError(error.message, code=error.code)
 
 
-@extend_schema_field({"type": "string", "pattern": rules.MONTH_PATTERN, "example": "2026-12"})
 class MonthFilter(django_filters.Filter):
     field_class = MonthFormField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        documented_filter(self, {"type": "string", "pattern": rules.MONTH_PATTERN, "example": "2026-12"})
 
 
 class YesNoFormField(forms.ChoiceField):
@@ -79,9 +81,12 @@ class YesNoFormField(forms.ChoiceField):
         return None if value == "" else value == "true"
 
 
-@extend_schema_field({"type": "string", "enum": ["true", "false"]})
 class YesNoFilter(django_filters.Filter):
     field_class = YesNoFormField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        documented_filter(self, {"type": "string", "enum": ["true", "false"]})
 
 
 class BudgetFilter(FilterSet):
