@@ -32,9 +32,14 @@ def slow_query(request):
         if connection.vendor == "postgresql":
             cursor.execute("SELECT pg_sleep(%s)", [RUNAWAY_SECONDS])
         else:
+            # SQLite has no sleep: one statement that counts until RUNAWAY_SECONDS of wall time have
+            # passed, however fast the machine (a fixed count finished inside the watchdog's first
+            # interval on a fast one), checking a Python clock the connection lends it.
+            connection.connection.create_function("monotonic_now", 0, time.monotonic)
             cursor.execute(
-                "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 8000000) "
-                "SELECT count(*) FROM c"
+                "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE monotonic_now() < %s) "
+                "SELECT count(*) FROM c",
+                [time.monotonic() + RUNAWAY_SECONDS],
             )
         cursor.fetchall()
     return JsonResponse({"finished": True})
