@@ -42,6 +42,7 @@ from rest_framework.settings import api_settings
 from rest_framework.utils.urls import replace_query_param
 
 from . import list_counts
+from .query import refuse_repeated_parameters
 from .ranges import column_accepts
 
 MAX_PAGE_SIZE = 100
@@ -391,6 +392,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
     max_page_size = MAX_PAGE_SIZE
 
     def paginate_queryset(self, queryset, request, view=None):
+        refuse_repeated_parameters(request.query_params, [PAGE_QUERY_PARAM, PAGE_SIZE_QUERY_PARAM])
         self.django_paginator_class = lambda rows, size: CountedPaginator(
             rows, size, count_rows=lambda: list_count(rows, request, view),
             boundaries=lambda: page_boundaries(rows, request, view),
@@ -435,6 +437,9 @@ class ListPagination(BasePagination):
         return MODE_CURSOR if cursor_mode else MODE_PAGES
 
     def paginate_queryset(self, queryset, request, view=None):
+        refuse_repeated_parameters(
+            request.query_params, [PAGE_QUERY_PARAM, PAGE_SIZE_QUERY_PARAM, MODE_QUERY_PARAM, CURSOR_QUERY_PARAM]
+        )
         self.delegate = CursorPagination() if self._mode(request) == MODE_CURSOR else PageNumberPagination()
         return self.delegate.paginate_queryset(queryset, request, view)
 

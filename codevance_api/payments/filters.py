@@ -11,6 +11,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from codevance_api.core.dates import IsoDateFormField
 from codevance_api.core.errors import ValidationFailed
+from codevance_api.core.query import repeated_parameter_errors
 from codevance_api.core.ranges import MAX_ID
 
 from . import selectors
@@ -116,6 +117,15 @@ class FilterSet(django_filters.FilterSet):
         if "_form_class" not in cls.__dict__:
             cls._form_class = super().get_form_class()
         return cls._form_class
+
+    def is_valid(self):
+        """The form's validation, and each filter given at most once (core/query.py): a repeated
+        filter is an error on that filter instead of the last value winning."""
+        valid = super().is_valid()
+        repeated = repeated_parameter_errors(self.data, self.filters)
+        for name, messages in repeated.items():
+            self.form.add_error(name, messages)
+        return valid and not repeated
 
 
 class IsoDateFilter(django_filters.DateFilter):

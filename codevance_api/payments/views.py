@@ -19,6 +19,7 @@ from rest_framework.response import Response
 
 from codevance_api.core.csv_export import CSVExportMixin
 from codevance_api.core.dates import today
+from codevance_api.core.query import refuse_repeated_parameters
 from codevance_api.core.schema import JSON, BatchErrorSerializer, error_example, error_responses
 from codevance_api.idempotency.views import IdempotentWritesMixin
 
@@ -477,6 +478,7 @@ class PaymentViewSet(
     def quote(self, request, pk=None):
         visible = selectors.payments_visible_to(request.user).select_related("anticipation")
         payment = get_object_or_404(visible, pk=self.kwargs["pk"])
+        refuse_repeated_parameters(request.query_params, QuoteQuerySerializer().fields)
         new_due_date = _validated(QuoteQuerySerializer, request, data=request.query_params).get("new_due_date")
         quote = selectors.payment_quote(payment=payment, new_due_date=new_due_date or today())
         return Response(quote_data(quote))

@@ -258,3 +258,15 @@ def test_header_offers_the_operator_pages_to_operators_only(operator_web, suppli
 
     for url in (reverse("web:operator_dashboard"), PAYMENTS, ANTICIPATIONS):
         assert f'href="{url}"' in operator_page and f'href="{url}"' not in supplier_page
+
+
+@pytest.mark.parametrize("query,field", [
+    ("status=A&status=PC", "status"), ("supplier=1&supplier=2", "supplier"), ("q=a&q=b", "q"),
+    ("value_min=1&value_min=2", "value_min"), ("ordering=value&ordering=-value", "ordering"),
+])
+def test_a_filter_given_twice_is_a_400_page_naming_it_not_its_last_value(operator_web, world, query, field):
+    response = operator_web.get(f"{PAYMENTS}?{query}")
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert 'data-testid="filter-error"' in page and field in page.split('data-testid="filter-error"')[1][:300]
