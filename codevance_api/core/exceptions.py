@@ -8,7 +8,7 @@
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
@@ -82,6 +82,15 @@ def exception_handler(exc, context):
         detail = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
         errors = _flatten(detail)
         body = error_body(code="validation_error", message=_first_message(errors), errors=errors)
+    elif isinstance(exc, exceptions.Throttled) and exc.wait is not None:
+        # Our own text, not DRF's: its pt-BR catalogue misspells this one ("diponível").
+        wait = int(exc.wait)
+        message = ngettext(
+            "Too many requests: try again in %(wait)d second.",
+            "Too many requests: try again in %(wait)d seconds.",
+            wait,
+        ) % {"wait": wait}
+        body = error_body(code=exc.default_code, message=message)
     else:
         detail = exc.detail
         if isinstance(detail, dict):

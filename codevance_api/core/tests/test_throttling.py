@@ -150,3 +150,17 @@ def test_an_empty_forwarded_for_list_falls_back_to_the_socket_address(settings, 
     settings.TRUSTED_PROXY_COUNT = 1
     request = RequestFactory().get("/", REMOTE_ADDR="192.0.2.1", HTTP_X_FORWARDED_FOR=forwarded)
     assert client_ip(request) == "192.0.2.1"
+
+
+@pytest.mark.parametrize("language,expected", [
+    ("pt-br", "Muitas requisições: tente novamente em {wait} segundos."),
+    ("en", "Too many requests: try again in {wait} seconds."),
+])
+def test_a_throttled_answer_says_when_to_retry_in_the_clients_language(api_client, settings, language, expected):
+    set_rates(settings, auth="1/min")
+    api_client.post("/api/token/", {}, format="json", HTTP_ACCEPT_LANGUAGE=language)
+    response = api_client.post("/api/token/", {}, format="json", HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 429
+    wait = int(response["Retry-After"])
+    assert response.json() == {"code": "throttled", "message": expected.format(wait=wait)}
+    assert "diponível" not in response.content.decode()

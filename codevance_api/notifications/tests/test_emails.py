@@ -67,3 +67,12 @@ def test_html_body_escapes_what_suppliers_and_operators_typed(frozen_today):
     assert "&lt;b&gt;Acme&lt;/b&gt; &amp; Co" in html
     assert "<b>Acme</b>" not in html
     assert "<b>Acme</b> & Co" in notification_email(notification).body
+
+
+@pytest.mark.parametrize("corporate_name", ["Beta Insumos S.A.", "Acme Ltda", "Gama Comércio Ltda."])
+def test_the_greeting_never_doubles_the_full_stop_of_a_name_ending_in_one(corporate_name):
+    notification = NotificationFactory(anticipation__payment__supplier__corporate_name=corporate_name)
+    email = notification_email(notification)
+    for body in (email.body, _html(email)):
+        assert f"Hello, {corporate_name}," in body
+        assert ".." not in body
