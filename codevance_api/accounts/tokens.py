@@ -30,6 +30,8 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, Ou
 from rest_framework_simplejwt.tokens import RefreshToken
 from rest_framework_simplejwt.utils import datetime_from_epoch, get_md5_hash_password
 
+from codevance_api.core.bodies import JsonObjectBody
+
 from .models import RevokedTokenFamily
 
 FAMILY_CLAIM = "family"
@@ -140,7 +142,11 @@ def refresh_token_logout(*, token: str) -> None:
         RevokedTokenFamily.objects.get_or_create(family=_family(refresh))
 
 
-class TokenRefreshSerializer(serializers.TokenRefreshSerializer):
+class TokenObtainPairSerializer(JsonObjectBody, serializers.TokenObtainPairSerializer):
+    """simplejwt's, with the body checked as every body of the API is (core/bodies.py)."""
+
+
+class TokenRefreshSerializer(JsonObjectBody, serializers.TokenRefreshSerializer):
     def validate(self, attrs):
         refresh = _SignedRefreshToken(attrs["refresh"])  # signature, expiry, type
         user = get_user_model().objects.filter(
@@ -155,7 +161,7 @@ class TokenRefreshSerializer(serializers.TokenRefreshSerializer):
         return refresh_token_rotate(token=attrs["refresh"], user=user)
 
 
-class TokenLogoutSerializer(serializers.TokenBlacklistSerializer):
+class TokenLogoutSerializer(JsonObjectBody, serializers.TokenBlacklistSerializer):
     def validate(self, attrs):
         refresh_token_logout(token=attrs["refresh"])
         return {}

@@ -6,13 +6,14 @@ from rest_framework.response import Response
 from rest_framework_simplejwt import views as jwt_views
 
 from .lockout import LockedOut, retry_after_seconds
-from .tokens import TokenLogoutSerializer
+from .tokens import TokenLogoutSerializer, TokenObtainPairSerializer
 
 
 class TokenObtainPairView(jwt_views.TokenObtainPairView):
     """POST {"email", "password"} → {"refresh", "access"}; 429 once the account or address is locked out."""
 
     throttle_scope = "auth"
+    serializer_class = TokenObtainPairSerializer
 
     def post(self, request, *args, **kwargs):
         try:

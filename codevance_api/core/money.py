@@ -11,10 +11,15 @@ Machine-readable output never comes here: the API writes amounts as "1234.56" an
 YYYY-MM-DD, and so do the CSV exports (core/csv_export.py), whatever the language.
 """
 
+import math
+import re
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
+from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_lazy
 
 CENT = Decimal("0.01")
 CURRENCY = "R$"
@@ -59,6 +64,73 @@ def format_money(value, *, locale: str | None = None) -> str:
     sign = "-" if amount < 0 else ""
     grouped = f"{abs(amount):,.2f}"  # 1,234.50
     return f"{sign}{CURRENCY} " + grouped.replace(",", "_").replace(".", decimal_point).replace("_", thousands)
+
+
+AMOUNT_FORMAT_MESSAGE = gettext_lazy(
+    "Write an amount in reais with a dot for decimals and at most 2 decimals, e.g. 1234.56."
+)
+# What the OpenAPI pattern of every amount allows (payments/serializers.amount_pattern), bounds aside: ASCII
+# digits without a leading zero, then optionally a dot and decimals (their count is checked apart, so that
+# "1.001" and "1.0x" get the same message but different codes).
+AMOUNT_TEXT = re.compile(r"(?:0|[1-9][0-9]*)(?:\.[0-9]+)?", re.ASCII)
+AMOUNT_PLACES = 2
+
+
+def parse_amount(raw, *, minimum: Decimal, maximum: Decimal) -> Decimal:
+    """The amount in R$ a client wrote: the one parser of every money input, API bodies, query filters, web
+    forms and the admin alike (new-user review, point 1). Result: a Decimal with 2 places.
+
+    `raw` is a string as the OpenAPI schema documents it ("1234.56": ASCII digits, a dot, at most 2
+    decimals) or a JSON number (10, 10.5), which the API has always accepted. Python's Decimal() also
+    reads full-width or other Unicode digits ("１０"), exponents ("1e2"), signs, underscores and spaces;
+    those are refused here. `minimum` and `maximum` (Decimal, inclusive) are the field's bounds.
+
+    Raises django.core.exceptions.ValidationError with code `invalid` (AMOUNT_FORMAT_MESSAGE: not a
+    string or number in that format, a bool, NaN or infinity), `max_decimal_places` (the same message:
+    more than 2 decimals) or `out_of_range` ("An amount must be from R$ 0,01 to R$ 1.000.000.000,00.",
+    in the active language), whatever the number of digits.
+    """
+    if isinstance(raw, str):
+        if not AMOUNT_TEXT.fullmatch(raw):
+            raise ValidationError(AMOUNT_FORMAT_MESSAGE, code="invalid")
+        value = Decimal(raw)
+    elif isinstance(raw, int) and not isinstance(raw, bool):
+        value = Decimal(raw)
+    elif isinstance(raw, float) and math.isfinite(raw):
+        # repr() is the shortest text that reads back as the same float: the number as the client wrote it.
+        value = Decimal(repr(raw))
+    elif isinstance(raw, Decimal) and raw.is_finite():
+        value = raw
+    else:
+        raise ValidationError(AMOUNT_FORMAT_MESSAGE, code="invalid")
+    if value.as_tuple().exponent < -AMOUNT_PLACES:
+        raise ValidationError(AMOUNT_FORMAT_MESSAGE, code="max_decimal_places")
+    if not minimum <= value <= maximum:
+        raise ValidationError(
+            gettext("An amount must be from %(low)s to %(high)s.")
+            % {"low": format_money(minimum), "high": format_money(maximum)},
+            code="out_of_range",
+        )
+    return value.quantize(CENT)
+
+
+class AmountFormField(forms.Field):
+    """A form field (web forms, django-filter's filters, the admin) taking an amount through parse_amount,
+    from `min_value` to `max_value` (Decimal); surrounding spaces are ignored, as a browser's field may
+    keep them; empty is None (then `required` decides)."""
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal"})
+
+    def __init__(self, *, min_value: Decimal, max_value: Decimal, **kwargs):
+        self.min_value, self.max_value = Decimal(min_value), Decimal(max_value)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip()
+        if value in self.empty_values:
+            return None
+        return parse_amount(value, minimum=self.min_value, maximum=self.max_value)
 
 
 def format_percent(fraction, *, locale: str | None = None) -> str:

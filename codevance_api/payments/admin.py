@@ -3,6 +3,7 @@ import math
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -10,12 +11,20 @@ from codevance_api.core import list_counts
 from codevance_api.core.admin import RangeCheckedAdminMixin
 from codevance_api.core.dates import today
 from codevance_api.core.errors import ApplicationError
-from codevance_api.core.money import format_date, format_money
+from codevance_api.core.money import AmountFormField, format_date, format_money
 from codevance_api.core.throttling import write_wait
 
 from . import rules, services
 from .cnpj import EXAMPLE, format_cnpj, normalize_cnpj
-from .models import Anticipation, AnticipationStatus, Payment, RequestLog, Supplier
+from .models import (
+    MAX_PAYMENT_VALUE,
+    MIN_PAYMENT_VALUE,
+    Anticipation,
+    AnticipationStatus,
+    Payment,
+    RequestLog,
+    Supplier,
+)
 from .selectors import payment_status
 
 
@@ -119,7 +128,9 @@ class AnticipationInline(MoneyAndDatesMixin, admin.StackedInline):
 
 class PaymentAdminForm(forms.ModelForm):
     """A payment registered in the admin obeys the API's rules (rules.check_new_payment): no due date
-    in the past or more than ten years ahead, a value within its bounds."""
+    in the past or more than ten years ahead, a value within its bounds, written as the API takes it."""
+
+    value = AmountFormField(min_value=MIN_PAYMENT_VALUE, max_value=MAX_PAYMENT_VALUE, label=capfirst(_("value")))
 
     class Meta:
         model = Payment

@@ -134,14 +134,3 @@ def check_business_day(new_due_date: date, *, on: date, enforce: bool | None = N
         code=NOT_A_BUSINESS_DAY,
         extra={"previous_business_day": previous.isoformat(), "next_business_day": following.isoformat()},
     )
-
-
-def check_batch_day(new_due_date: date, *, on: date) -> None:
-    """A batch's one date, checked once before any per-payment work (services and selectors' batches).
-
-    A weekend or holiday (when ANTICIPATION_BUSINESS_DAYS_ONLY is on) is one 400 `not_a_business_day`
-    on `new_due_date`, not one failure per payment. A date before `on` is left to each payment's
-    rules, which name it as a past date.
-    """
-    if new_due_date >= on:
-        check_business_day(new_due_date, on=on)

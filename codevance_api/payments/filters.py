@@ -11,6 +11,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from codevance_api.core.dates import IsoDateFormField
 from codevance_api.core.errors import ValidationFailed
+from codevance_api.core.money import AMOUNT_PLACES, AmountFormField
 from codevance_api.core.query import repeated_parameter_errors
 from codevance_api.core.ranges import MAX_ID
 
@@ -46,15 +47,18 @@ class IdFilter(django_filters.Filter):
         )
 
 
-class ValueFilter(django_filters.NumberFilter):
-    """An amount in the query string, documented as a decimal string with its bounds (its validation's)."""
+class ValueFilter(django_filters.Filter):
+    """An amount in the query string through core.money.parse_amount (one message naming the parameter and
+    the rule, where DRF's DecimalField stacked up to three), documented as a decimal string with its bounds."""
+
+    field_class = AmountFormField
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         pattern = amount_pattern(
             min_value=Decimal(kwargs["min_value"]),
             max_value=kwargs["max_value"],
-            decimal_places=kwargs["decimal_places"],
+            decimal_places=AMOUNT_PLACES,
         )
         documented_filter(self, {"type": "string", "format": "decimal", "pattern": pattern})
 
@@ -63,9 +67,7 @@ def _value_filter(lookup_expr: str, help_text: str) -> ValueFilter:
     return ValueFilter(
         field_name="value",
         lookup_expr=lookup_expr,
-        max_digits=12,
-        decimal_places=2,
-        min_value=0,
+        min_value=Decimal(0),
         max_value=MAX_PAYMENT_VALUE,
         help_text=help_text,
     )

@@ -176,6 +176,31 @@ def check_new_payment(*, due_date: date, value: Decimal, on: date) -> None:
 # --- Pricing inputs -------------------------------------------------------------------------------
 
 
+def check_new_due_date_not_past(new_due_date: date, *, on: date) -> None:
+    """Refuse a `new_due_date` before `on` (today): no payment can be paid in the past.
+
+    Raises ValidationFailed (400, field `new_due_date`, code `new_due_date_in_past`).
+    """
+    if new_due_date < on:
+        raise ValidationFailed(
+            _("The new due date must be today (%(today)s) or later.") % {"today": format_date(on)},
+            field="new_due_date",
+            code="new_due_date_in_past",
+        )
+
+
+def check_batch_date(new_due_date: date, *, on: date) -> None:
+    """A batch's one date, checked once before any per-payment work (services and selectors' batches).
+
+    What the date breaks alone is the date's error, not one failure per payment: a date before `on`
+    (ValidationFailed 400 `new_due_date_in_past`) and, when ANTICIPATION_BUSINESS_DAYS_ONLY is on, a
+    weekend or holiday (400 `not_a_business_day`), both on field `new_due_date` (new-user review,
+    point 4: the past date was reported under `payments`).
+    """
+    check_new_due_date_not_past(new_due_date, on=on)
+    business_days.check_business_day(new_due_date, on=on)
+
+
 def days_in_advance(*, due_date: date, new_due_date: date, on: date) -> int:
     """The number of days (an int >= 1) by which a payment due on `due_date` is paid on `new_due_date`.
 
@@ -185,12 +210,7 @@ def days_in_advance(*, due_date: date, new_due_date: date, on: date) -> int:
     the bounds are this service's refinement (an anticipation is paid early, never late, never in
     the past). The day count feeds pricing.anticipated_value.
     """
-    if new_due_date < on:
-        raise ValidationFailed(
-            _("The new due date must be today (%(today)s) or later.") % {"today": format_date(on)},
-            field="new_due_date",
-            code="new_due_date_in_past",
-        )
+    check_new_due_date_not_past(new_due_date, on=on)
     if new_due_date >= due_date:
         raise ValidationFailed(
             _("The new due date must be before the payment's due date (%(due_date)s).")

@@ -427,7 +427,7 @@ def payment_quote_batch(
         raise Forbidden(_("Only operators and suppliers may use the payments API."))
     rules.check_batch_size(payment_ids)
     on = on or today()
-    business_days.check_batch_day(new_due_date, on=on)
+    rules.check_batch_date(new_due_date, on=on)
     payments = {
         payment.pk: payment
         for payment in payments_visible_to(user).filter(pk__in=payment_ids).select_related("anticipation")

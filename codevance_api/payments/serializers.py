@@ -3,6 +3,7 @@
 import copy
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -10,7 +11,9 @@ from drf_spectacular.utils import extend_schema_field
 from drf_spectacular.extensions import OpenApiSerializerExtension, OpenApiSerializerFieldExtension
 from rest_framework import serializers
 
+from codevance_api.core.bodies import JsonObjectBody
 from codevance_api.core.dates import IsoDateField
+from codevance_api.core.money import parse_amount
 from codevance_api.core.ranges import MAX_ID
 
 from .cnpj import format_cnpj
@@ -29,18 +32,11 @@ from .rules import BATCH_MAX_PAYMENTS
 from .services import MAX_DUE_DATE_HORIZON
 
 
-class StrictSerializer(serializers.Serializer):
+# A body that is not a JSON object is refused by JsonObjectBody, as the token endpoints' are.
+class StrictSerializer(JsonObjectBody, serializers.Serializer):
     """Refuses fields it does not know, so that a client cannot believe it set them."""
 
-    def run_validation(self, data=serializers.empty):
-        # A JSON `null` body: DRF would answer its untranslated "No data provided"; say what is expected.
-        if data is None:
-            raise serializers.ValidationError({"non_field_errors": [_("Expected a JSON object.")]}, code="invalid")
-        return super().run_validation(data)
-
     def to_internal_value(self, data):
-        if not isinstance(data, dict):
-            raise serializers.ValidationError({"non_field_errors": [_("Expected a JSON object.")]})
         unknown = sorted(set(data) - set(self.fields))
         if unknown:
             # Unknown or read-only: either way nothing the client can set here.
@@ -128,8 +124,16 @@ class AmountField(serializers.DecimalField):
     to `max_value` (a power of ten), e.g. "1000.00"; a JSON number is accepted too.
 
     Its OpenAPI pattern is derived from the same bounds (AmountFieldSchema), so that the documented
-    format and the validation cannot drift apart.
+    format and the validation cannot drift apart. The input goes through core.money.parse_amount, the
+    parser of every money input: DRF's own would take "１０" and "1e2", and answer "no more than 12 digits"
+    to an amount out of range.
     """
+
+    def to_internal_value(self, data):
+        try:
+            return parse_amount(data, minimum=self.min_value, maximum=self.max_value)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.messages, code=error.code)
 
 
 def amount_pattern(*, min_value: Decimal, max_value: Decimal, decimal_places: int) -> str:
@@ -137,20 +141,21 @@ def amount_pattern(*, min_value: Decimal, max_value: Decimal, decimal_places: in
     most `decimal_places` decimals, no sign, no leading zeros (OpenAPI `pattern`, ECMA and Python alike).
 
     Only the bounds the API uses are supported: `min_value` is 0 or 10^-decimal_places and `max_value`
-    is a power of ten (ValueError otherwise), which is what makes the pattern short and exact.
+    is a power of ten (ValueError otherwise), which is what makes the pattern short and exact. Digits are
+    written [0-9]: Python's \\d (on str) also matches "１" or "٣", ECMA's does not.
     """
     whole_digits = len(str(int(max_value))) - 1
     if min_value not in (0, Decimal(1).scaleb(-decimal_places)) or max_value != Decimal(10) ** whole_digits:
         raise ValueError(f"No exact pattern for amounts from {min_value} to {max_value}.")
     zero = rf"|0(?:\.0{{1,{decimal_places}}})?" if min_value == 0 else ""
-    fraction = rf"(?:\.\d{{1,{decimal_places}}})?"
+    fraction = rf"(?:\.[0-9]{{1,{decimal_places}}})?"
     # 0.01 to 0.99: the first non-zero decimal decides the branch.
     below_one = "|".join(
-        "0" * zeros + "[1-9]" + (rf"\d{{0,{rest}}}" if (rest := decimal_places - 1 - zeros) else "")
+        "0" * zeros + "[1-9]" + (rf"[0-9]{{0,{rest}}}" if (rest := decimal_places - 1 - zeros) else "")
         for zeros in range(decimal_places)
     )
     return (
-        rf"^(?:[1-9]\d{{0,{whole_digits - 1}}}{fraction}"
+        rf"^(?:[1-9][0-9]{{0,{whole_digits - 1}}}{fraction}"
         rf"|0\.(?:{below_one})"
         rf"|1{'0' * whole_digits}(?:\.0{{1,{decimal_places}}})?{zero})$"
     )

@@ -534,7 +534,7 @@ def anticipation_request_batch(*, actor, payment_ids: list[int], new_due_date: d
         raise ValidationFailed(_("Each payment may appear once in a batch."), field="payments", code="duplicate")
     on = today()
     rate = settings.ANTICIPATION_MONTHLY_RATE
-    business_days.check_batch_day(new_due_date, on=on)
+    rules.check_batch_date(new_due_date, on=on)
     with transaction.atomic():
         payments = {
             payment.pk: payment

@@ -6,18 +6,43 @@ the operator who saves it. A rule that has approved something cannot be deleted 
 names it): the admin says so instead of failing.
 """
 
+from django import forms
 from django.contrib import admin
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from codevance_api.core.admin import ServiceSavedAdmin
 from codevance_api.core.errors import ApplicationError
+from codevance_api.core.money import AmountFormField
 
 from . import selectors, services
-from .models import AutoApprovalRule, Budget
+from .models import MAX_BUDGET_AMOUNT, MAX_RULE_AMOUNT, MIN_BUDGET_AMOUNT, AutoApprovalRule, Budget
+
+
+# The amounts are written as the API takes them (core.money.parse_amount): Django's own DecimalField
+# would take "１０" or "1e2" as well.
+class BudgetAdminForm(forms.ModelForm):
+    amount = AmountFormField(min_value=MIN_BUDGET_AMOUNT, max_value=MAX_BUDGET_AMOUNT, label=capfirst(_("amount")))
+
+    class Meta:
+        model = Budget
+        fields = ("month", "supplier", "amount")
+
+
+class AutoApprovalRuleAdminForm(forms.ModelForm):
+    max_amount = AmountFormField(
+        min_value=MIN_BUDGET_AMOUNT, max_value=MAX_RULE_AMOUNT, label=capfirst(_("max amount")),
+        help_text=AutoApprovalRule._meta.get_field("max_amount").help_text,
+    )
+
+    class Meta:
+        model = AutoApprovalRule
+        fields = ("supplier", "max_amount", "min_days_early", "active")
 
 
 @admin.register(Budget)
 class BudgetAdmin(ServiceSavedAdmin):
+    form = BudgetAdminForm
     list_display = ("month_display", "supplier", "amount", "used", "remaining")
     list_filter = ("month",)
     list_select_related = ("supplier",)
@@ -63,6 +88,7 @@ class BudgetAdmin(ServiceSavedAdmin):
 
 @admin.register(AutoApprovalRule)
 class AutoApprovalRuleAdmin(ServiceSavedAdmin):
+    form = AutoApprovalRuleAdminForm
     list_display = ("id", "supplier", "max_amount", "min_days_early", "active", "author", "updated_at")
     list_filter = ("active",)
     list_select_related = ("supplier", "author")

@@ -55,7 +55,7 @@ def test_an_oversized_batch_of_repeated_ids_is_refused_for_its_size(operator, ur
 
 
 @pytest.mark.parametrize("url", BATCH_ENDPOINTS)
-def test_a_batch_of_exactly_the_limit_is_validated_id_by_id(operator, url):
+def test_a_batch_of_exactly_the_limit_is_validated_id_by_id(frozen_today, operator, url):
     client = authenticated_client(operator)
     with counting_child_validations() as per_id:
         response = client.post(url, {"payments": list(range(1, 101)), "new_due_date": "2024-09-20"}, format="json")

@@ -68,11 +68,17 @@ def test_every_valid_value_written_with_two_decimals_matches_the_schema(value):
     assert re.fullmatch(PAYMENT_VALUE, f"{value:.2f}")
 
 
-@given(st.text(alphabet="0123456789.-", max_size=14))
-def test_a_string_the_schema_refuses_is_refused_by_the_serializer_unless_only_its_spelling_differs(text):
-    if not re.fullmatch(PAYMENT_VALUE, text) and _value_accepted(text):
-        # Accepted all the same: the same amount spelled otherwise (leading zeros, "1." ...), in range.
-        assert MIN_PAYMENT_VALUE <= Decimal(text) <= MAX_PAYMENT_VALUE
+# Besides ASCII digits, what Python's Decimal() reads as a number: other Unicode digits, exponents, signs,
+# underscores, spaces (new-user review, point 1: "１０" and "1e2" were taken as 10.00 and 100.00).
+@given(st.text(alphabet="0123456789.-+eE_ １٣", max_size=14))
+def test_the_serializer_accepts_exactly_the_strings_the_schema_allows(text):
+    assert _value_accepted(text) == bool(re.fullmatch(PAYMENT_VALUE, text))
+
+
+@pytest.mark.parametrize("text", ["１０", "٣", "1e2", "1E2", "+10", " 10", "10 ", "1_000", "010", "10.", ".5"])
+def test_a_string_the_schema_refuses_is_refused_by_the_serializer(text):
+    assert not re.fullmatch(PAYMENT_VALUE, text)
+    assert not _value_accepted(text)
 
 
 @pytest.mark.parametrize(
