@@ -21,6 +21,11 @@ from .errors import ApplicationError, CompactJsonResponse
 # after translating, so the translation keeps it. Source: fresh-user review.
 DRF_CLIENT_MESSAGES = (
     gettext_noop("Ensure this value is greater than or equal to {min_value}."),
+    # DRF's pt-BR reads "may not" as "might not" ("pode não ser nulo").
+    gettext_noop("This field may not be null."),
+    gettext_noop("This field may not be blank."),
+    # DRF's English says "1 elements"; ours states the rule without a plural to get wrong.
+    gettext_noop("Ensure this field has at least {min_length} elements."),
 )
 
 
