@@ -152,6 +152,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "codevance_api.core.locale.UserLanguageMiddleware",
+    # A page's query parameter given twice is a 400 page naming it (web/middleware.py), in the user's language.
+    "codevance_api.web.middleware.RepeatedParametersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks.

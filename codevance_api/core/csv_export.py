@@ -14,7 +14,6 @@ from rest_framework.renderers import BaseRenderer
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
-from .query import refuse_repeated_parameters
 
 CHUNK_SIZE = 2000
 # A cell starting with one of these would be run as a formula by a spreadsheet.
@@ -134,8 +133,6 @@ class CSVExportMixin:
         return renderers
 
     def list(self, request, *args, **kwargs):
-        # DRF chose the renderer from the last `format`; a repeated one is refused like any parameter.
-        refuse_repeated_parameters(request.query_params, [api_settings.URL_FORMAT_OVERRIDE])
         if getattr(request.accepted_renderer, "format", None) == CSVRenderer.format:
             header, rows = self.csv_rows(self.filter_queryset(self.get_queryset()))
             return stream_csv(header=header, rows=rows, filename=self.csv_filename)

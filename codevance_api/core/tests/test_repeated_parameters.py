@@ -78,3 +78,17 @@ def test_two_status_filters_never_answer_the_last_ones_list(operator_client, que
         assert response.status_code == 400 and "status" in response.json()["errors"]
     else:
         assert response.status_code == 200 and response.json()["count"] == expected
+
+
+@pytest.mark.parametrize("path", ["/api/payments/", "/api/anticipations/", "/api/budgets/", "/api/auto-approval-rules/",
+                                  "/api/control-log/", "/api/suppliers/", "/api/webhooks/", "/api/logs/",
+                                  "/api/payments/{id}/", "/api/payments/{id}/quote/"])
+@pytest.mark.parametrize("formats", [("json", "json"), ("csv", "json"), ("1", "2")])
+def test_a_repeated_format_is_a_400_naming_it_on_every_endpoint(operator_client, path, formats):
+    payment = PaymentFactory()
+    url = path.replace("{id}", str(payment.pk))
+
+    response = operator_client.get(f"{url}?format={formats[0]}&format={formats[1]}")
+
+    assert response.status_code == 400, (url, response.content[:200])
+    assert response.json()["errors"] == {"format": ["Give this parameter once; it came 2 times."]}
