@@ -99,6 +99,16 @@ def business_days_only() -> bool:
     return bool(getattr(settings, "ANTICIPATION_BUSINESS_DAYS_ONLY", False))
 
 
+def default_new_due_date(on: date) -> date:
+    """The new due date a quote uses when the client gives none: `on` (today), or, with
+    ANTICIPATION_BUSINESS_DAYS_ONLY on and `on` closed, the next business day, so that a date the
+    client never sent is never refused. Used by the API's quotes and the web's batch page. Source:
+    issue 14, point 4; fresh-user reviews of 2026-11-29."""
+    if business_days_only() and not is_business_day(on):
+        return next_business_day(on)
+    return on
+
+
 def check_business_day(new_due_date: date, *, on: date, enforce: bool | None = None) -> None:
     """Refuse `new_due_date` when business days are enforced and it is a weekend or a holiday.
 

@@ -23,7 +23,7 @@ from codevance_api.core.query import refuse_repeated_parameters
 from codevance_api.core.schema import JSON, BatchErrorSerializer, error_example, error_responses
 from codevance_api.idempotency.views import IdempotentWritesMixin
 
-from . import exports, selectors, services
+from . import business_days, exports, selectors, services
 from .filters import AnticipationFilter, PaymentFilter, RequestLogFilter
 from .models import AnticipationStatus
 from .permissions import IsOperatorToDecide
@@ -214,7 +214,8 @@ _PAYMENT_QUOTE = dict(
     get=extend_schema(
         tags=["payments"],
         summary="Quote an anticipation without asking for it",
-        description="What anticipating this payment to `new_due_date` (today when left out) would pay, "
+        description="What anticipating this payment to `new_due_date` (today when left out; the next business day when "
+        "ANTICIPATION_BUSINESS_DAYS_ONLY is on and today is closed) would pay, "
         "computed by the same function and with the same rules and errors as asking for it, without "
         "creating anything. " + ANTICIPATION_RULES,
         parameters=[QuoteQuerySerializer],
@@ -237,7 +238,8 @@ _PAYMENT_BATCH_QUOTE = dict(
         tags=["payments"],
         summary="Quote anticipating several payments to one date",
         description="The quote of each payment (as `GET /api/payments/{id}/quote/`) and the totals, "
-        "nothing created. `new_due_date` defaults to today. If any payment cannot be anticipated, the "
+        "nothing created. `new_due_date` defaults to today (the next business day when "
+        "ANTICIPATION_BUSINESS_DAYS_ONLY is on and today is closed). If any payment cannot be anticipated, the "
         "400 lists every failing payment with its rule (`failures`, keyed by payment id). "
         "1 to 100 distinct ids. " + ANTICIPATION_RULES,
         request=BatchQuoteRequestSerializer,
@@ -480,13 +482,15 @@ class PaymentViewSet(
         payment = get_object_or_404(visible, pk=self.kwargs["pk"])
         refuse_repeated_parameters(request.query_params, QuoteQuerySerializer().fields)
         new_due_date = _validated(QuoteQuerySerializer, request, data=request.query_params).get("new_due_date")
-        quote = selectors.payment_quote(payment=payment, new_due_date=new_due_date or today())
+        quote = selectors.payment_quote(
+            payment=payment, new_due_date=new_due_date or business_days.default_new_due_date(today())
+        )
         return Response(quote_data(quote))
 
     @action(detail=False, methods=["post"], url_path="quote", url_name="batch-quote", **_NOT_A_LIST)
     def batch_quote(self, request):
         data = _validated(BatchQuoteRequestSerializer, request)
-        new_due_date = data.get("new_due_date") or today()
+        new_due_date = data.get("new_due_date") or business_days.default_new_due_date(today())
         quotes = selectors.payment_quote_batch(
             user=request.user, payment_ids=data["payments"], new_due_date=new_due_date
         )

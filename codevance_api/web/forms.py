@@ -119,10 +119,7 @@ def default_batch_date() -> date:
     """The date the batch page quotes when none is picked: today (the overview's "receive today"), or,
     with ANTICIPATION_BUSINESS_DAYS_ONLY on and today closed, the next business day, so that the
     page does not open on a refusal. Source: issue 14, point 4; fresh-user review."""
-    start = today()
-    if business_days.business_days_only() and not business_days.is_business_day(start):
-        return business_days.next_business_day(start)
-    return start
+    return business_days.default_new_due_date(today())
 
 
 class BatchAnticipationForm(forms.Form):

@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 
+from codevance_api.conftest import authenticated_client
 from codevance_api.core.money import format_date
 from codevance_api.payments.models import Anticipation, RequestLog
 from codevance_api.payments.tests.factories import PaymentFactory
@@ -150,3 +151,29 @@ def test_setting_off_quote_of_a_sunday_says_it_is_not_a_business_day(settings, s
 def test_request_to_christmas_eve_is_refused_when_the_market_is_closed(business_days_only, supplier_client, supplier):
     payment = PaymentFactory(supplier=supplier, due_date=date(2028, 2, 28))
     _assert_refused(_request(supplier_client, payment, "2027-12-24"), "2027-12-23")
+
+
+@pytest.mark.parametrize("closed_today,expected", [
+    ("2027-01-16 12:00:00-03:00", "2027-01-18"),  # Saturday: Monday
+    ("2027-01-17 12:00:00-03:00", "2027-01-18"),  # Sunday: Monday
+    ("2027-02-05 12:00:00-03:00", "2027-02-05"),  # Friday before Carnival: open, itself
+    ("2027-02-08 12:00:00-03:00", "2027-02-10"),  # Carnival Monday: Ash Wednesday
+    ("2027-02-09 12:00:00-03:00", "2027-02-10"),  # Carnival Tuesday: Ash Wednesday
+])
+def test_a_quote_without_a_date_on_a_closed_day_quotes_the_next_business_day_not_a_refusal(
+    supplier, payment, business_days_only, closed_today, expected
+):
+    with time_machine.travel(closed_today, tick=False):
+        supplier_client = authenticated_client(supplier.user)  # a token of that day
+        single = supplier_client.get(f"/api/payments/{payment.pk}/quote/")
+        batch = supplier_client.post("/api/payments/quote/", {"payments": [payment.pk]}, format="json")
+    assert single.status_code == 200, single.content
+    assert single.json()["new_due_date"] == expected
+    assert batch.status_code == 200, batch.content
+    assert batch.json()["new_due_date"] == expected
+
+
+def test_a_quote_without_a_date_is_today_when_business_days_are_not_enforced(supplier, payment):
+    with time_machine.travel("2027-01-16 12:00:00-03:00", tick=False):
+        response = authenticated_client(supplier.user).get(f"/api/payments/{payment.pk}/quote/")
+    assert response.status_code == 200 and response.json()["new_due_date"] == "2027-01-16"
