@@ -4,7 +4,9 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import truncatechars
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -24,6 +26,8 @@ from .services import (
 
 # The most deliveries one "send again" may name.
 SEND_AGAIN_MAX = 100
+# The session key naming the endpoint whose new signing secret its page shows once (never the secret).
+REGISTERED_ENDPOINT_SESSION_KEY = "webhooks.registered_endpoint"
 # The most endpoints one "rotate secret" may name (their new secrets are shown on one page).
 ROTATE_MAX = 10
 
@@ -95,8 +99,27 @@ class WebhookEndpointAdmin(ServiceSavedAdmin):
     actions = [rotate_secret]
 
     def get_readonly_fields(self, request, obj=None):
-        # The secret is shown to staff once the endpoint exists (the API shows it only when creating).
-        return ("secret", "previous_secret_expires_at", "created_by", "created_at") if obj is not None else ()
+        return ("secret_hint", "previous_secret_expires_at", "created_by", "created_at") if obj is not None else ()
+
+    @admin.display(description=gettext_lazy("Secret"))
+    def secret_hint(self, obj):
+        """The signing secret's last 4 characters, enough to tell which one a receiver holds: the whole
+        secret is shown once, on the page a registration leads to (render_change_form), as the API shows
+        it only in the creation's answer. Whoever lost it rolls it (action "Rotate secret")."""
+        return _("ends in …%(end)s (shown once, when registered or rotated)") % {"end": obj.secret[-4:]}
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        shown_once = request.method == "GET" and request.session.get(REGISTERED_ENDPOINT_SESSION_KEY)
+        if obj is not None and shown_once == obj.pk:
+            del request.session[REGISTERED_ENDPOINT_SESSION_KEY]
+            context["new_secret"] = obj.secret
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        # The new secret is shown on the endpoint's page after the redirect, once; the session keeps only
+        # the endpoint's id, never the secret, and a reload of that page shows the hint.
+        request.session[REGISTERED_ENDPOINT_SESSION_KEY] = obj.pk
+        return HttpResponseRedirect(reverse("admin:webhooks_webhookendpoint_change", args=[obj.pk]))
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data

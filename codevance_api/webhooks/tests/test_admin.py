@@ -35,8 +35,27 @@ def test_an_operator_registers_an_endpoint_in_the_admin_and_gets_a_secret(admin_
     assert response.status_code == 302, response.content.decode()[:2000]
     endpoint = WebhookEndpoint.objects.get()
     assert endpoint.secret.startswith("whsec_") and endpoint.events == ["anticipation.approved", "budget.exhausted"]
-    change = admin_client_.get(reverse("admin:webhooks_webhookendpoint_change", args=[endpoint.pk]))
+    assert response["Location"] == reverse("admin:webhooks_webhookendpoint_change", args=[endpoint.pk])
+    change = admin_client_.get(response["Location"])
     assert endpoint.secret in change.content.decode()
+
+
+def test_the_admin_shows_a_new_secret_once_then_only_its_last_characters(admin_client_, receiver):
+    response = admin_client_.post(
+        reverse("admin:webhooks_webhookendpoint_add"), {"url": receiver.url(), "events": ["anticipation.approved"]}
+    )
+    endpoint = WebhookEndpoint.objects.get()
+    assert endpoint.secret not in str(dict(admin_client_.session))  # the session holds the id, not the secret
+    first = admin_client_.get(response["Location"]).content.decode()
+    again = admin_client_.get(response["Location"]).content.decode()
+    assert endpoint.secret in first and "shows it once" in first
+    assert endpoint.secret not in again and f"…{endpoint.secret[-4:]}" in again
+
+
+def test_an_existing_endpoints_page_never_shows_its_secret(admin_client_):
+    endpoint = WebhookEndpointFactory()
+    page = admin_client_.get(reverse("admin:webhooks_webhookendpoint_change", args=[endpoint.pk])).content.decode()
+    assert endpoint.secret not in page and f"…{endpoint.secret[-4:]}" in page
 
 
 @pytest.mark.parametrize("url", ["http://10.0.0.1/hook", "http://169.254.169.254/", "ftp://127.0.0.1/"])
