@@ -560,13 +560,21 @@ LOG_FORMAT = config("LOG_FORMAT", default="json" if PRODUCTION else "plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "codevance_api.core.request_id.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "codevance_api.core.request_id.RequestIdFilter"},
+        "client_error": {"()": "codevance_api.core.log_filters.ClientErrorAsWarning"},
+    },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
         "json": {"()": "codevance_api.core.request_id.JsonFormatter"},
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]}},
     "root": {"handlers": ["console"], "level": config("LOG_LEVEL", default="INFO")},
+    # A client's oversized request, already answered 4xx: a warning, not an error (core/log_filters.py).
+    "loggers": {
+        f"django.security.{name}": {"filters": ["client_error"]}
+        for name in ("RequestDataTooBig", "TooManyFieldsSent", "TooManyFilesSent")
+    },
 }
 # Celery workers log through this same configuration (core.request_id connects setup_logging).
 

@@ -1,6 +1,8 @@
 """Parser limits (issue 13, point 3): every endpoint that reads a body answers a deeply nested or an
 oversized one with a 4xx in the error shape, never a 500."""
 
+import logging
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -166,3 +168,16 @@ def test_too_many_query_parameters_are_a_400_naming_the_limit(supplier, settings
     response = client.get(f"/api/payments/?{query}")
     assert response.status_code == 400
     assert response.json()["code"] == "too_many_fields"
+
+
+def test_a_clients_oversized_request_is_logged_as_a_warning_without_a_traceback(supplier, settings, caplog):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 50
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    client = authenticated_client(supplier.user)
+    with caplog.at_level(logging.INFO):
+        assert client.get("/api/payments/?" + "&".join(f"x{n}=1" for n in range(60))).status_code == 400
+        assert send(client, "post", "/api/payments/", '{"x": "' + "a" * 2000 + '"}').status_code == 413
+    security = [r for r in caplog.records if r.name.startswith("django.security.")]
+    assert {r.name for r in security} == {"django.security.TooManyFieldsSent", "django.security.RequestDataTooBig"}
+    assert all(r.levelno == logging.WARNING and r.exc_info is None for r in security)
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
