@@ -130,6 +130,22 @@ def frozen_today():
         yield datetime.date(2024, 9, 15)
 
 
+# --- The admin ----------------------------------------------------------------------------------
+
+# The payment form's inline (its anticipation), empty: what the admin's add page posts.
+ANTICIPATION_INLINE = {
+    "anticipation-TOTAL_FORMS": "0", "anticipation-INITIAL_FORMS": "0",
+    "anticipation-MIN_NUM_FORMS": "0", "anticipation-MAX_NUM_FORMS": "1",
+}
+
+
+@pytest.fixture
+def admin_web(client, frozen_today):
+    """A browser session in the admin as an operator who is also a superuser, the clock frozen."""
+    client.force_login(UserFactory(is_operator=True, is_staff=True, is_superuser=True))
+    return client
+
+
 # --- Throttles and caches (issue 5) ---------------------------------------------------------
 
 TEST_THROTTLE_RATE = "10000/min"

@@ -97,7 +97,8 @@ def parse_amount(raw, *, minimum: Decimal, maximum: Decimal) -> Decimal:
     elif isinstance(raw, int) and not isinstance(raw, bool):
         value = Decimal(raw)
     elif isinstance(raw, float) and math.isfinite(raw):
-        # repr() is the shortest text that reads back as the same float: the number as the client wrote it.
+        # A Python float given directly (the API's JSON parser reads numbers as Decimal, exactly as written):
+        # repr() is the shortest text that reads back as the same float.
         value = Decimal(repr(raw))
     elif isinstance(raw, Decimal) and raw.is_finite():
         value = raw

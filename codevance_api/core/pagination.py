@@ -58,7 +58,8 @@ NOT_FILTERS = {PAGE_QUERY_PARAM, PAGE_SIZE_QUERY_PARAM, CURSOR_QUERY_PARAM, MODE
 
 def page_size_from(request, *, default: int, maximum: int = MAX_PAGE_SIZE) -> int:
     """`?page_size=`: absent or empty is `default`; above `maximum` is `maximum` (DRF's max_page_size);
-    0, a negative number or a non-number is a 400 naming the parameter."""
+    0, a negative number, a non-number or the parameter given twice is a 400 naming it."""
+    refuse_repeated_parameters(request.query_params, [PAGE_SIZE_QUERY_PARAM])
     raw = request.query_params.get(PAGE_SIZE_QUERY_PARAM)
     if raw is None or raw.strip() == "":
         return default
@@ -392,7 +393,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
     max_page_size = MAX_PAGE_SIZE
 
     def paginate_queryset(self, queryset, request, view=None):
-        refuse_repeated_parameters(request.query_params, [PAGE_QUERY_PARAM, PAGE_SIZE_QUERY_PARAM])
+        refuse_repeated_parameters(request.query_params, [PAGE_QUERY_PARAM])
         self.django_paginator_class = lambda rows, size: CountedPaginator(
             rows, size, count_rows=lambda: list_count(rows, request, view),
             boundaries=lambda: page_boundaries(rows, request, view),
@@ -437,9 +438,8 @@ class ListPagination(BasePagination):
         return MODE_CURSOR if cursor_mode else MODE_PAGES
 
     def paginate_queryset(self, queryset, request, view=None):
-        refuse_repeated_parameters(
-            request.query_params, [PAGE_QUERY_PARAM, PAGE_SIZE_QUERY_PARAM, MODE_QUERY_PARAM, CURSOR_QUERY_PARAM]
-        )
+        # `page` and `page_size` are checked where they are read (PageNumberPagination, page_size_from).
+        refuse_repeated_parameters(request.query_params, [MODE_QUERY_PARAM, CURSOR_QUERY_PARAM])
         self.delegate = CursorPagination() if self._mode(request) == MODE_CURSOR else PageNumberPagination()
         return self.delegate.paginate_queryset(queryset, request, view)
 

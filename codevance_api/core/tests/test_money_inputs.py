@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from codevance_api.accounts.tests.factories import UserFactory
+from codevance_api.conftest import ANTICIPATION_INLINE
 from codevance_api.core.money import parse_amount
 from codevance_api.payments.models import MAX_PAYMENT_VALUE, MIN_PAYMENT_VALUE, Payment
 from codevance_api.treasury.models import AutoApprovalRule, Budget
@@ -168,17 +169,6 @@ def test_the_operators_payments_page_refuses_a_misspelt_value_filter(client, fro
 
 
 # --- The admin -----------------------------------------------------------------------------------
-
-ANTICIPATION_INLINE = {
-    "anticipation-TOTAL_FORMS": "0", "anticipation-INITIAL_FORMS": "0",
-    "anticipation-MIN_NUM_FORMS": "0", "anticipation-MAX_NUM_FORMS": "1",
-}
-
-
-@pytest.fixture
-def admin_web(client, frozen_today):
-    client.force_login(UserFactory(is_operator=True, is_staff=True, is_superuser=True))
-    return client
 
 
 @pytest.mark.parametrize("raw", ["１０", "1e2", "+10", "10000000000.00"])

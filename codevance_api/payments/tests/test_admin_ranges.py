@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from codevance_api.accounts.tests.factories import UserFactory
+from codevance_api.conftest import ANTICIPATION_INLINE
 from codevance_api.core.ranges import MAX_ID
 from codevance_api.payments.models import AnticipationStatus, Payment
 from codevance_api.payments.tests.factories import AnticipationFactory, PaymentFactory
@@ -14,17 +14,6 @@ from codevance_api.payments.tests.factories import AnticipationFactory, PaymentF
 pytestmark = pytest.mark.django_db
 
 PAYMENTS = "/admin/payments/payment/"
-# The payment form's inline (its anticipation), empty: what the admin's add page posts.
-ANTICIPATION_INLINE = {
-    "anticipation-TOTAL_FORMS": "0", "anticipation-INITIAL_FORMS": "0",
-    "anticipation-MIN_NUM_FORMS": "0", "anticipation-MAX_NUM_FORMS": "1",
-}
-
-
-@pytest.fixture
-def admin_web(client, frozen_today):
-    client.force_login(UserFactory(is_operator=True, is_staff=True, is_superuser=True))
-    return client
 
 
 def _invalid_lookup(response) -> bool:
